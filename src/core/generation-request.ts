@@ -39,6 +39,12 @@ export interface GenerationRequest {
   /** How many images to generate. */
   count?: number;
 
+  /**
+   * False when the caller wants the answer in one piece: providers that can answer faster
+   * that way (one upstream round trip) may, and still yield the same parts.
+   */
+  stream?: boolean;
+
   /** The end user the request is made for, passed to upstreams that want it. */
   user?: string;
 }

@@ -125,12 +125,14 @@ export interface FinishPart {
 }
 
 /**
- * A failure reported in the stream. Providers throw errors; the router and the balancer
- * turn them into these parts for clients (and the router emits one per failed attempt that
- * it recovers from by falling back).
+ * A failure reported in the stream. Providers throw errors; the router emits a non-fatal
+ * one for each attempt that failed before the next provider is tried, and the balancer
+ * turns a final failure into a fatal one for clients.
  */
 export interface ErrorPart {
   type: 'error';
+  /** False when the generation goes on (the router falls back to another provider). */
+  fatal: boolean;
   code: string;
   message: string;
   retryable: boolean;

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { imageExtension } from '../core/media.js';
+import type { ResultStorage, StoredResult } from './result-storage.js';
+
+const mediaTypes: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  bin: 'application/octet-stream',
+};
+
+// Keys are made here and only ever matched against this shape, so a caller-supplied key
+// can never name a file outside the folder.
+const keyPattern = /^[0-9a-f-]{36}\.(png|jpg|gif|webp|bin)$/;
+
+/** Results as files in one folder, each under a random name. */
+export class LocalResultStorage implements ResultStorage {
+  private ready: Promise<unknown> | undefined;
+
+  constructor(private readonly folder: string) {}
+
+  async save(data: Uint8Array, mediaType: string): Promise<StoredResult> {
+    this.ready ??= mkdir(this.folder, { recursive: true });
+    await this.ready;
+    const key = `${randomUUID()}.${imageExtension(mediaType)}`;
+    // Written aside and renamed, so a crash never leaves a half-written file under a key.
+    const temporary = join(this.folder, `.${key}.partial`);
+    await writeFile(temporary, data, { mode: 0o644 });
+    await rename(temporary, join(this.folder, key));
+    return { key, mediaType, size: data.byteLength };
+  }
+
+  async open(key: string) {
+    const match = keyPattern.exec(key);
+    if (match === null) return undefined;
+    const path = join(this.folder, key);
+    try {
+      const info = await stat(path);
+      const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
+      return { body, mediaType: mediaTypes[match[1] as string] ?? 'application/octet-stream', size: info.size };
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+export const defaultPort = 8787;
+
+export const serverSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65_535).default(defaultPort),
+  dataDir: z.string().min(1).default('./genrelay-data'),
+  /** Bearer keys clients must send; none means the API is open. */
+  apiKeys: z.array(z.string().min(8)).default([]),
+  /** Largest request body accepted, in bytes (413 above). */
+  maxBodyBytes: z.number().int().positive().default(16 * 1024 * 1024),
+  /** The address clients reach this server at, for image URLs behind a proxy. */
+  publicUrl: z.url().optional(),
+  /** Lets request images be fetched from private and loopback addresses (off: SSRF guard). */
+  allowPrivateMediaUrls: z.boolean().default(false),
+});
+
+export const configSchema = z.strictObject({
+  server: serverSchema.prefault({}),
+  http: z
+    .strictObject({
+      /** Proxy for upstream calls; else HTTPS_PROXY / HTTP_PROXY from the environment. */
+      proxy: z.url().optional(),
+      connectTimeoutMs: z.number().int().positive().default(10_000),
+      /** Longest silence allowed while an upstream answers. */
+      idleTimeoutMs: z.number().int().positive().default(120_000),
+    })
+    .prefault({}),
+  router: z
+    .strictObject({
+      /** This many failures of a provider within the window cool it down. */
+      failureThreshold: z.number().int().positive().default(3),
+      failureWindowMs: z.number().int().positive().default(60_000),
+      cooldownMs: z.number().int().nonnegative().default(30_000),
+    })
+    .prefault({}),
+  /** Instance name → settings; each provider type checks its own fields. */
+  providers: z.record(z.string().regex(/^[\w.-]+$/), z.unknown()).default({}),
+  /** Model name or alias → instance names to try, in order. */
+  routes: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
+  log: z
+    .strictObject({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') })
+    .prefault({}),
+});
+
+export type ConfigFile = z.infer<typeof configSchema>;

@@ -1,0 +1,55 @@
+import type { HttpClient, HttpResponse } from '../../http/http-client.js';
+import type { CallOptions } from '../provider.js';
+
+/** The HTTP side of one OpenAI-compatible instance: its address, key and headers. */
+export class OpenAICompatibleUpstream {
+  private readonly root: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(
+    readonly id: string,
+    baseUrl: string,
+    apiKey: string | undefined,
+    extraHeaders: Record<string, string>,
+    private readonly http: HttpClient,
+    private readonly timeoutMs: number | undefined,
+  ) {
+    this.root = baseUrl.replace(/\/+$/, '');
+    this.headers = {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }),
+      ...extraHeaders,
+    };
+  }
+
+  /** How error messages name this upstream. */
+  describe(): string {
+    return `openai-compatible "${this.id}"`;
+  }
+
+  url(path: string): string {
+    return `${this.root}${path}`;
+  }
+
+  post(path: string, body: unknown, options: CallOptions): Promise<HttpResponse> {
+    return this.http.request({
+      url: this.url(path),
+      method: 'POST',
+      headers: this.headers,
+      body: JSON.stringify(body),
+      signal: options.signal,
+      ...(this.timeoutMs === undefined ? {} : { timeoutMs: this.timeoutMs }),
+    });
+  }
+
+  get(path: string, options: CallOptions & { timeoutMs?: number }): Promise<HttpResponse> {
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    return this.http.request({
+      url: path.startsWith('http') ? path : this.url(path),
+      headers: this.headers,
+      signal: options.signal,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { LocalResultStorage } from '../balancer/local-result-storage.js';
+import type { ResultStorage } from '../balancer/result-storage.js';
+import type { GenRelayConfig } from '../config/load-config.js';
+import { type Logger, silentLogger } from '../core/logger.js';
+import { createHttpClient, type HttpClient } from '../http/http-client.js';
+import type { Provider } from '../providers/provider.js';
+import { createProviders } from '../providers/provider-registry.js';
+import { ProviderHealth } from '../router/provider-health.js';
+import { Router } from '../router/router.js';
+
+/** Everything a command needs, built once from the configuration. */
+export interface Runtime {
+  config: GenRelayConfig;
+  logger: Logger;
+  http: HttpClient;
+  providers: Provider[];
+  router: Router;
+  storage: ResultStorage;
+}
+
+export interface RuntimeOptions {
+  logger?: Logger;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Replaces the upstream HTTP client (tests inject one). */
+  http?: HttpClient;
+}
+
+export function createRuntime(config: GenRelayConfig, options: RuntimeOptions = {}): Runtime {
+  const logger = options.logger ?? silentLogger;
+  const http =
+    options.http ??
+    createHttpClient({
+      connectTimeoutMs: config.http.connectTimeoutMs,
+      idleTimeoutMs: config.http.idleTimeoutMs,
+      ...(config.http.proxy === undefined ? {} : { proxy: config.http.proxy }),
+    });
+  const providers = createProviders(config.providers, {
+    http,
+    logger,
+    env: options.env ?? process.env,
+    dataDir: config.server.dataDir,
+  });
+  const health = new ProviderHealth(config.router);
+  const router = new Router(providers, { routes: config.routes, health });
+  const storage = new LocalResultStorage(join(config.server.dataDir, 'results'));
+  return { config, logger, http, providers, router, storage };
+}

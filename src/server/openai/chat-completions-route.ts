@@ -1,0 +1,49 @@
+import type { Context } from 'hono';
+import { ImagePublisher } from '../image-publisher.js';
+import { baseUrl } from '../base-url.js';
+import { pullUntilContent } from '../pull-until-content.js';
+import { readJsonBody } from '../read-json-body.js';
+import type { ServerDependencies } from '../server-dependencies.js';
+import { ChatAnswer } from './chat-answer.js';
+import { chatCompletionBody } from './chat-completion-body.js';
+import { chatCompletionStream } from './chat-completion-stream.js';
+import { chatCompletionsRequestSchema } from './chat-completions-schema.js';
+import { convertChatRequest } from './convert-chat-request.js';
+
+/** `POST /v1/chat/completions`, streaming and not, as OpenAI answers it. */
+export function chatCompletionsRoute(dependencies: ServerDependencies) {
+  const publisher = new ImagePublisher(dependencies.storage);
+  return async (context: Context): Promise<Response> => {
+    const body = await readJsonBody(context, chatCompletionsRequestSchema);
+    const request = convertChatRequest(body, {
+      allowInsecure: dependencies.allowPrivateMediaUrls,
+    });
+    const canceler = new AbortController();
+    // Aborts when the client disconnects (the request's signal) or cancels the stream.
+    const signal = AbortSignal.any([context.req.raw.signal, canceler.signal]);
+    const answer = new ChatAnswer(
+      body.model,
+      publisher,
+      baseUrl(context, dependencies.publicUrl),
+    );
+    const parts = dependencies.generate(request, { signal })[Symbol.asyncIterator]();
+    if (!body.stream) {
+      for (let next = await parts.next(); !next.done; next = await parts.next()) {
+        await answer.apply(next.value);
+      }
+      return context.json(chatCompletionBody(answer));
+    }
+    const replay = await pullUntilContent(parts);
+    const stream = chatCompletionStream(answer, replay, {
+      includeUsage: body.stream_options?.include_usage === true,
+      onCancel: () => canceler.abort(),
+    });
+    return new Response(stream, {
+      headers: {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      },
+    });
+  };
+}
