@@ -42,7 +42,11 @@ export class LocalResultStorage implements ResultStorage {
     try {
       const info = await stat(path);
       const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
-      return { body, mediaType: mediaTypes[match[1] as string] ?? 'application/octet-stream', size: info.size };
+      return {
+        body,
+        mediaType: mediaTypes[match[1] as string] ?? 'application/octet-stream',
+        size: info.size,
+      };
     } catch {
       return undefined;
     }

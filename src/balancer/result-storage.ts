@@ -9,5 +9,9 @@ export interface StoredResult {
 export interface ResultStorage {
   save(data: Uint8Array, mediaType: string): Promise<StoredResult>;
   /** The stored bytes, or undefined for a key that was never stored (or is malformed). */
-  open(key: string): Promise<{ body: ReadableStream<Uint8Array>; mediaType: string; size: number } | undefined>;
+  open(
+    key: string,
+  ): Promise<
+    { body: ReadableStream<Uint8Array>; mediaType: string; size: number } | undefined
+  >;
 }

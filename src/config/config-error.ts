@@ -4,7 +4,9 @@ export class ConfigError extends Error {
     readonly source: string,
     readonly problems: readonly string[],
   ) {
-    super(`Invalid configuration in ${source}:\n${problems.map((line) => `  ${line}`).join('\n')}`);
+    super(
+      `Invalid configuration in ${source}:\n${problems.map((line) => `  ${line}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }

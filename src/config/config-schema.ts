@@ -9,7 +9,11 @@ export const serverSchema = z.strictObject({
   /** Bearer keys clients must send; none means the API is open. */
   apiKeys: z.array(z.string().min(8)).default([]),
   /** Largest request body accepted, in bytes (413 above). */
-  maxBodyBytes: z.number().int().positive().default(16 * 1024 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024),
   /** The address clients reach this server at, for image URLs behind a proxy. */
   publicUrl: z.url().optional(),
   /** Lets request images be fetched from private and loopback addresses (off: SSRF guard). */
@@ -40,7 +44,9 @@ export const configSchema = z.strictObject({
   /** Model name or alias → instance names to try, in order. */
   routes: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
   log: z
-    .strictObject({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') })
+    .strictObject({
+      level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    })
     .prefault({}),
 });
 

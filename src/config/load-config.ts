@@ -58,7 +58,11 @@ function resolveInstance(
  * Validates a configuration object. Configured instances come first, in the order written;
  * built-in instances that are not configured follow when their credentials are present.
  */
-export function parseConfig(raw: unknown, source: string, env: Environment): GenRelayConfig {
+export function parseConfig(
+  raw: unknown,
+  source: string,
+  env: Environment,
+): GenRelayConfig {
   const parsed = configSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ConfigError(source, formatIssues(parsed.error.issues));
   const problems: string[] = [];
@@ -112,5 +116,8 @@ export async function loadConfig(
     }
   }
   const config = parseConfig(raw, path ?? 'defaults', env);
-  return { ...config, server: { ...config.server, dataDir: resolve(cwd, config.server.dataDir) } };
+  return {
+    ...config,
+    server: { ...config.server, dataDir: resolve(cwd, config.server.dataDir) },
+  };
 }

@@ -1,5 +1,7 @@
 /** Width × height for each supported aspect ratio, around a 1024-pixel long side. */
-export const aspectRatioSizes: Readonly<Record<string, { width: number; height: number }>> = {
+export const aspectRatioSizes: Readonly<
+  Record<string, { width: number; height: number }>
+> = {
   '1:1': { width: 1024, height: 1024 },
   '16:9': { width: 1024, height: 576 },
   '9:16': { width: 576, height: 1024 },
@@ -26,15 +28,22 @@ export interface SizeOptions {
  * ratio; the ratio fills in what is missing. Throws a RangeError naming the ratio when it
  * is unknown, so the API can answer 400.
  */
-export function sizeFromAspectRatio(options: SizeOptions): { width: number; height: number } {
+export function sizeFromAspectRatio(options: SizeOptions): {
+  width: number;
+  height: number;
+} {
   const ratio = options.aspectRatio ?? options.defaultAspectRatio ?? '1:1';
   const base = aspectRatioSizes[ratio];
-  if (base === undefined && (options.width === undefined || options.height === undefined)) {
+  if (
+    base === undefined &&
+    (options.width === undefined || options.height === undefined)
+  ) {
     const known = Object.keys(aspectRatioSizes).join(', ');
     throw new RangeError(`Unknown aspect ratio "${ratio}"; use one of ${known}`);
   }
   const multipleOf = options.multipleOf ?? 16;
-  const round = (value: number) => Math.max(multipleOf, Math.floor(value / multipleOf) * multipleOf);
+  const round = (value: number) =>
+    Math.max(multipleOf, Math.floor(value / multipleOf) * multipleOf);
   return {
     width: round(options.width ?? base?.width ?? 1024),
     height: round(options.height ?? base?.height ?? 1024),

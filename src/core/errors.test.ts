@@ -10,8 +10,17 @@ import {
 
 describe('errors', () => {
   it('carries a stable code, status and retry hints', () => {
-    const error = new RateLimitError('slow down', { retryAfterMs: 2000, provider: 'local' });
-    expect(error).toMatchObject({ code: 'rate_limited', status: 429, retryable: true, retryAfterMs: 2000, provider: 'local' });
+    const error = new RateLimitError('slow down', {
+      retryAfterMs: 2000,
+      provider: 'local',
+    });
+    expect(error).toMatchObject({
+      code: 'rate_limited',
+      status: 429,
+      retryable: true,
+      retryAfterMs: 2000,
+      provider: 'local',
+    });
     expect(error.name).toBe('RateLimitError');
   });
 
@@ -23,14 +32,24 @@ describe('errors', () => {
   });
 
   it('recognises its errors across module copies by a marker', () => {
-    const lookalike = Object.assign(new Error('x'), { [Symbol.for('genrelay.error')]: true });
+    const lookalike = Object.assign(new Error('x'), {
+      [Symbol.for('genrelay.error')]: true,
+    });
     expect(GenRelayError.isInstance(lookalike)).toBe(true);
     expect(GenRelayError.isInstance(new Error('x'))).toBe(false);
   });
 
   it('turns aborts, timeouts and anything else into typed errors', () => {
-    expect(toGenRelayError(new DOMException('stop', 'AbortError'))).toBeInstanceOf(CanceledError);
-    expect(toGenRelayError(new DOMException('late', 'TimeoutError'))).toBeInstanceOf(TimeoutError);
-    expect(toGenRelayError('boom')).toMatchObject({ code: 'internal_error', message: 'boom', status: 500 });
+    expect(toGenRelayError(new DOMException('stop', 'AbortError'))).toBeInstanceOf(
+      CanceledError,
+    );
+    expect(toGenRelayError(new DOMException('late', 'TimeoutError'))).toBeInstanceOf(
+      TimeoutError,
+    );
+    expect(toGenRelayError('boom')).toMatchObject({
+      code: 'internal_error',
+      message: 'boom',
+      status: 500,
+    });
   });
 });

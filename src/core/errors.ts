@@ -94,7 +94,8 @@ export class NotFoundError extends GenRelayError {
 export class ModelNotFoundError extends GenRelayError {
   readonly model: string;
   constructor(model: string, validModels: readonly string[], details: Details = {}) {
-    const valid = validModels.length > 0 ? ` Valid models: ${validModels.join(', ')}` : '';
+    const valid =
+      validModels.length > 0 ? ` Valid models: ${validModels.join(', ')}` : '';
     super({
       ...details,
       message: `The model \`${model}\` does not exist or is not served here.${valid}`,

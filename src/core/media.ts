@@ -6,7 +6,9 @@ import { type ImageSource, messageImages } from './message.js';
  * assistant or system message in between drops earlier ones, as they belong to an
  * answered turn), then the request's own attachments.
  */
-export function mergeMedia(request: Pick<GenerationRequest, 'messages' | 'images'>): ImageSource[] {
+export function mergeMedia(
+  request: Pick<GenerationRequest, 'messages' | 'images'>,
+): ImageSource[] {
   let fromMessages: ImageSource[] = [];
   for (const message of request.messages) {
     if (message.role === 'user') fromMessages.push(...messageImages(message));
@@ -15,10 +17,13 @@ export function mergeMedia(request: Pick<GenerationRequest, 'messages' | 'images
   return [...fromMessages, ...(request.images ?? [])];
 }
 
-const dataUriPattern = /^data:([\w.+-]+\/[\w.+-]+)?(;[\w-]+=[^;,]*)*;base64,([A-Za-z0-9+/=\s]*)$/;
+const dataUriPattern =
+  /^data:([\w.+-]+\/[\w.+-]+)?(;[\w-]+=[^;,]*)*;base64,([A-Za-z0-9+/=\s]*)$/;
 
 /** The bytes and media type of a base64 `data:` URI, or undefined when it is not one. */
-export function parseDataUri(uri: string): { mediaType: string; data: Uint8Array } | undefined {
+export function parseDataUri(
+  uri: string,
+): { mediaType: string; data: Uint8Array } | undefined {
   const match = dataUriPattern.exec(uri);
   if (match === null) return undefined;
   const payload = match[3] ?? '';

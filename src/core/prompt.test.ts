@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from './message.js';
-import { imagePrompt, lastUserMessage, promptFromMessages, systemPrompt } from './prompt.js';
+import {
+  imagePrompt,
+  lastUserMessage,
+  promptFromMessages,
+  systemPrompt,
+} from './prompt.js';
 
 const conversation: Message[] = [
   { role: 'system', content: 's' },
@@ -11,17 +16,27 @@ const conversation: Message[] = [
 
 describe('prompt helpers', () => {
   it('formats a conversation as role lines ending with Assistant:', () => {
-    expect(promptFromMessages(conversation)).toBe('System: s\nUser: hi\nAssistant: yo\nUser: q\nAssistant:');
+    expect(promptFromMessages(conversation)).toBe(
+      'System: s\nUser: hi\nAssistant: yo\nUser: q\nAssistant:',
+    );
   });
 
   it('keeps a single message as it is', () => {
-    expect(promptFromMessages([{ role: 'user', content: ' just this ' }])).toBe(' just this ');
+    expect(promptFromMessages([{ role: 'user', content: ' just this ' }])).toBe(
+      ' just this ',
+    );
   });
 
   it('drops blank messages and reads text parts', () => {
     const messages: Message[] = [
       { role: 'user', content: '  ' },
-      { role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'image', image: { kind: 'url', url: 'https://x/y.png' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'image', image: { kind: 'url', url: 'https://x/y.png' } },
+        ],
+      },
     ];
     expect(promptFromMessages(messages)).toBe('User: a\nAssistant:');
   });
@@ -44,6 +59,8 @@ describe('prompt helpers', () => {
   });
 
   it('joins system messages', () => {
-    expect(systemPrompt([...conversation, { role: 'system', content: 't' }])).toBe('s\nt');
+    expect(systemPrompt([...conversation, { role: 'system', content: 't' }])).toBe(
+      's\nt',
+    );
   });
 });

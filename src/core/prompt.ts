@@ -42,6 +42,8 @@ export function lastUserMessage(messages: readonly Message[]): string {
 }
 
 /** The prompt for an image: the explicit one, else the last user message. */
-export function imagePrompt(request: Pick<GenerationRequest, 'prompt' | 'messages'>): string {
+export function imagePrompt(
+  request: Pick<GenerationRequest, 'prompt' | 'messages'>,
+): string {
   return request.prompt ?? lastUserMessage(request.messages);
 }

@@ -116,7 +116,13 @@ export interface UsagePart {
   totalTokens?: number;
 }
 
-export type FinishReason = 'stop' | 'length' | 'content-filter' | 'tool-calls' | 'canceled' | 'other';
+export type FinishReason =
+  | 'stop'
+  | 'length'
+  | 'content-filter'
+  | 'tool-calls'
+  | 'canceled'
+  | 'other';
 
 /** The generation ended normally. */
 export interface FinishPart {

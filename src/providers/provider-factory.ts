@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { HttpClient } from '../http/http-client.js';
 import type { Logger } from '../core/logger.js';
+import type { HttpClient } from '../http/http-client.js';
 import type { Provider } from './provider.js';
 import type { ProviderSettings } from './provider-settings.js';
 
@@ -24,7 +24,11 @@ export interface ProviderFactory<Settings extends ProviderSettings = ProviderSet
    * Built-in instances exist without being configured, under these names, with these
    * settings merged under whatever the configuration says.
    */
-  builtIn?: { id: string; defaults: Partial<Settings>; enabledByDefault(env: ProviderContext['env']): boolean }[];
+  builtIn?: {
+    id: string;
+    defaults: Partial<Settings>;
+    enabledByDefault(env: ProviderContext['env']): boolean;
+  }[];
   /** Environment variables read for credentials, for the documentation and `genrelay providers`. */
   environment?: string[];
   create(id: string, settings: Settings, context: ProviderContext): Provider;

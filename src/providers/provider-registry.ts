@@ -5,7 +5,9 @@ import type { ProviderSettings } from './provider-settings.js';
 
 /** Every provider type genrelay knows, in the order their built-in instances are tried. */
 // biome-ignore lint/suspicious/noExplicitAny: each factory validates its own settings type.
-export const providerFactories: readonly ProviderFactory<any>[] = [openAICompatibleFactory];
+export const providerFactories: readonly ProviderFactory<any>[] = [
+  openAICompatibleFactory,
+];
 
 export function findProviderFactory(type: string): ProviderFactory | undefined {
   return providerFactories.find((factory) => factory.type === type);
@@ -36,7 +38,8 @@ export function createProviders(
     .filter((instance) => instance.settings.enabled)
     .map((instance) => {
       const factory = findProviderFactory(instance.type);
-      if (factory === undefined) throw new Error(`Unknown provider type "${instance.type}"`);
+      if (factory === undefined)
+        throw new Error(`Unknown provider type "${instance.type}"`);
       return factory.create(instance.id, instance.settings, context);
     });
 }

@@ -10,11 +10,15 @@ export interface AttemptFailure {
  * operator learns that credentials are missing; a single failure is passed on unchanged;
  * several are listed provider by provider, keeping their code when they all share one.
  */
-export function fallbackError(model: string, failures: readonly AttemptFailure[]): GenRelayError {
+export function fallbackError(
+  model: string,
+  failures: readonly AttemptFailure[],
+): GenRelayError {
   const auth = failures.find(({ error }) => error.code === 'authentication_failed');
   if (auth !== undefined) return auth.error;
   const first = failures[0];
-  if (first === undefined) return new UpstreamError(`No provider answered for model "${model}"`);
+  if (first === undefined)
+    return new UpstreamError(`No provider answered for model "${model}"`);
   if (failures.length === 1) return first.error;
   const lines = failures.map(
     ({ provider, error }) => `- ${provider}: ${error.code}: ${error.message}`,

@@ -70,7 +70,11 @@ export class ProviderHealth {
       (time) => now - time < this.options.failureWindowMs,
     ).length;
     return this.isCoolingDown(provider)
-      ? { provider, recentFailures, coolingDownUntil: this.coolingUntil.get(provider) as number }
+      ? {
+          provider,
+          recentFailures,
+          coolingDownUntil: this.coolingUntil.get(provider) as number,
+        }
       : { provider, recentFailures };
   }
 }

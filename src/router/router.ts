@@ -52,7 +52,10 @@ export class Router {
   }
 
   /** The providers to try for a request, healthy ones first; throws ModelNotFoundError. */
-  async route(request: GenerationRequest, options: CallOptions): Promise<RouteCandidate[]> {
+  async route(
+    request: GenerationRequest,
+    options: CallOptions,
+  ): Promise<RouteCandidate[]> {
     const withImages = mergeMedia(request).length > 0;
     const configured = this.routes[request.model];
     const providers =
@@ -61,27 +64,38 @@ export class Router {
         : configured
             .map((id) => this.providers.find((provider) => provider.id === id))
             .filter((provider) => provider !== undefined);
-    const catalogs = await Promise.all(providers.map((provider) => provider.models(options)));
+    const catalogs = await Promise.all(
+      providers.map((provider) => provider.models(options)),
+    );
     const candidates: RouteCandidate[] = [];
     providers.forEach((provider, index) => {
       const catalog = catalogs[index];
       if (catalog === undefined) return;
       const resolved = resolveModel(catalog, request.model, request.kind, withImages);
       // A configured route is the operator's word: the name is passed on as written.
-      const model = resolved ?? (configured !== undefined && request.model !== '' ? request.model : undefined);
+      const model =
+        resolved ??
+        (configured !== undefined && request.model !== '' ? request.model : undefined);
       if (model !== undefined) candidates.push({ provider, model });
     });
     if (candidates.length === 0) {
-      const known = new Set(catalogs.flatMap((catalog) => catalogNames(catalog, request.kind)));
+      const known = new Set(
+        catalogs.flatMap((catalog) => catalogNames(catalog, request.kind)),
+      );
       throw new ModelNotFoundError(request.model, [...known].sort());
     }
-    const healthy = candidates.filter(({ provider }) => !this.health.isCoolingDown(provider.id));
+    const healthy = candidates.filter(
+      ({ provider }) => !this.health.isCoolingDown(provider.id),
+    );
     // When every candidate is cooling down, trying them beats refusing outright.
     return healthy.length > 0 ? healthy : candidates;
   }
 
   /** Runs the request with fallback; emits a `provider` part before each attempt. */
-  async *generate(request: GenerationRequest, options: CallOptions): AsyncGenerator<StreamPart> {
+  async *generate(
+    request: GenerationRequest,
+    options: CallOptions,
+  ): AsyncGenerator<StreamPart> {
     const candidates = await this.route(request, options);
     const failures: AttemptFailure[] = [];
     for (const { provider, model } of candidates) {
@@ -100,7 +114,9 @@ export class Router {
           yield part;
         }
       } catch (thrown) {
-        const error = options.signal.aborted ? new CanceledError() : toGenRelayError(thrown);
+        const error = options.signal.aborted
+          ? new CanceledError()
+          : toGenRelayError(thrown);
         if (error.code === 'canceled') throw error;
         this.health.recordFailure(provider.id, error);
         if (started) throw error;
@@ -126,7 +142,9 @@ export class Router {
   /** Every model and alias some provider serves, with the providers that serve it. */
   async listModels(options: CallOptions): Promise<ModelListing[]> {
     const listings = new Map<string, ModelListing>();
-    const catalogs = await Promise.all(this.providers.map((provider) => provider.models(options)));
+    const catalogs = await Promise.all(
+      this.providers.map((provider) => provider.models(options)),
+    );
     this.providers.forEach((provider, index) => {
       const catalog = catalogs[index];
       if (catalog === undefined) return;

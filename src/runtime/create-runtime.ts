@@ -17,6 +17,8 @@ export interface Runtime {
   providers: Provider[];
   router: Router;
   storage: ResultStorage;
+  /** Releases what the runtime holds open (the upstream connection pool it made). */
+  close(): Promise<void>;
 }
 
 export interface RuntimeOptions {
@@ -26,15 +28,21 @@ export interface RuntimeOptions {
   http?: HttpClient;
 }
 
-export function createRuntime(config: GenRelayConfig, options: RuntimeOptions = {}): Runtime {
+export function createRuntime(
+  config: GenRelayConfig,
+  options: RuntimeOptions = {},
+): Runtime {
   const logger = options.logger ?? silentLogger;
-  const http =
-    options.http ??
-    createHttpClient({
-      connectTimeoutMs: config.http.connectTimeoutMs,
-      idleTimeoutMs: config.http.idleTimeoutMs,
-      ...(config.http.proxy === undefined ? {} : { proxy: config.http.proxy }),
-    });
+  // A client handed in belongs to the caller, who closes it; one made here is closed here.
+  const ownHttp =
+    options.http === undefined
+      ? createHttpClient({
+          connectTimeoutMs: config.http.connectTimeoutMs,
+          idleTimeoutMs: config.http.idleTimeoutMs,
+          ...(config.http.proxy === undefined ? {} : { proxy: config.http.proxy }),
+        })
+      : undefined;
+  const http = options.http ?? (ownHttp as HttpClient);
   const providers = createProviders(config.providers, {
     http,
     logger,
@@ -44,5 +52,15 @@ export function createRuntime(config: GenRelayConfig, options: RuntimeOptions = 
   const health = new ProviderHealth(config.router);
   const router = new Router(providers, { routes: config.routes, health });
   const storage = new LocalResultStorage(join(config.server.dataDir, 'results'));
-  return { config, logger, http, providers, router, storage };
+  return {
+    config,
+    logger,
+    http,
+    providers,
+    router,
+    storage,
+    close: async () => {
+      await ownHttp?.close();
+    },
+  };
 }

@@ -24,7 +24,9 @@ export function createApp(dependencies: ServerDependencies): Hono {
     return openAIErrorResponse(error);
   });
   app.notFound((context) =>
-    openAIErrorResponse(new NotFoundError(`No route ${context.req.method} ${context.req.path}`)),
+    openAIErrorResponse(
+      new NotFoundError(`No route ${context.req.method} ${context.req.path}`),
+    ),
   );
 
   app.get('/healthz', (context) =>

@@ -10,7 +10,8 @@ export function filesRoute(dependencies: ServerDependencies) {
   return async (context: Context): Promise<Response> => {
     const key = context.req.param('key') ?? '';
     const file = await dependencies.storage.open(key);
-    if (file === undefined) throw new NotFoundError(`No stored file "${key}"`, { param: 'key' });
+    if (file === undefined)
+      throw new NotFoundError(`No stored file "${key}"`, { param: 'key' });
     return new Response(file.body, {
       headers: {
         'content-type': file.mediaType,

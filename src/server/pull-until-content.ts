@@ -18,7 +18,9 @@ export async function pullUntilContent(
   return {
     next: () => {
       const part = buffered.shift();
-      return part === undefined ? parts.next() : Promise.resolve({ done: false, value: part });
+      return part === undefined
+        ? parts.next()
+        : Promise.resolve({ done: false, value: part });
     },
     return: (value?: unknown) =>
       parts.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),

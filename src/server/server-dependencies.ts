@@ -1,10 +1,10 @@
+import type { ResultStorage } from '../balancer/result-storage.js';
 import type { GenerationRequest } from '../core/generation-request.js';
 import type { Logger } from '../core/logger.js';
 import type { StreamPart } from '../core/stream-part.js';
 import type { CallOptions } from '../providers/provider.js';
 import type { ProviderHealthStatus } from '../router/provider-health.js';
 import type { ModelListing } from '../router/router.js';
-import type { ResultStorage } from '../balancer/result-storage.js';
 
 /** What the HTTP server needs from the layers below; tests hand in their own. */
 export interface ServerDependencies {

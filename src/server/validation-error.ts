@@ -17,7 +17,8 @@ export function validationError(error: z.ZodError): InvalidRequestError {
     return path === '' ? issue.message : `${path}: ${issue.message}`;
   });
   const first = error.issues[0];
-  const param = first === undefined || first.path.length === 0 ? undefined : formatPath(first.path);
+  const param =
+    first === undefined || first.path.length === 0 ? undefined : formatPath(first.path);
   return new InvalidRequestError(`Invalid request: ${problems.join('; ')}`, {
     ...(param === undefined ? {} : { param }),
   });

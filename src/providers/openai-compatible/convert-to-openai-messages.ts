@@ -44,7 +44,9 @@ export function convertToOpenAIMessages(
   const target = converted[lastUser];
   if (target === undefined) return converted;
   const parts: OpenAIContentPart[] =
-    typeof target.content === 'string' ? [{ type: 'text', text: target.content }] : target.content;
+    typeof target.content === 'string'
+      ? [{ type: 'text', text: target.content }]
+      : target.content;
   target.content = [
     ...parts,
     ...extraImages.map((image) => ({

@@ -33,9 +33,7 @@ export const chatCompletionChunkSchema = z.object({
   choices: z
     .array(
       z.object({
-        delta: z
-          .object({ content: z.string().nullish(), ...reasoningFields })
-          .nullish(),
+        delta: z.object({ content: z.string().nullish(), ...reasoningFields }).nullish(),
         finish_reason: z.string().nullish(),
       }),
     )

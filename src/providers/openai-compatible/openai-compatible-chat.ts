@@ -4,6 +4,8 @@ import type { StreamPart } from '../../core/stream-part.js';
 import { ensureOk } from '../../http/error-from-response.js';
 import { readServerSentEvents } from '../../http/server-sent-events.js';
 import type { CallOptions } from '../provider.js';
+import { convertToOpenAIMessages } from './convert-to-openai-messages.js';
+import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import {
   chatCompletionChunkSchema,
   chatCompletionSchema,
@@ -11,8 +13,6 @@ import {
   streamErrorSchema,
 } from './openai-compatible-api.js';
 import type { OpenAICompatibleUpstream } from './openai-compatible-upstream.js';
-import { convertToOpenAIMessages } from './convert-to-openai-messages.js';
-import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 
 function chatBody(request: GenerationRequest, stream: boolean): Record<string, unknown> {
   return {
@@ -56,8 +56,12 @@ async function* streamChat(
   request: GenerationRequest,
   options: CallOptions,
 ): AsyncGenerator<StreamPart> {
-  const response = await upstream.post('/chat/completions', chatBody(request, true), options);
-  await ensureOk(response, { provider: upstream.id, upstream: upstream.describe() });
+  const response = await upstream.post(
+    '/chat/completions',
+    chatBody(request, true),
+    options,
+  );
+  await ensureOk(response, upstream.errorContext);
   let finishReason: string | null | undefined;
   let usage: OpenAIUsage;
   let done = false;
@@ -108,8 +112,12 @@ async function* completeChat(
   request: GenerationRequest,
   options: CallOptions,
 ): AsyncGenerator<StreamPart> {
-  const response = await upstream.post('/chat/completions', chatBody(request, false), options);
-  await ensureOk(response, { provider: upstream.id, upstream: upstream.describe() });
+  const response = await upstream.post(
+    '/chat/completions',
+    chatBody(request, false),
+    options,
+  );
+  await ensureOk(response, upstream.errorContext);
   const body = chatCompletionSchema.safeParse(parseJson(await response.text(), upstream));
   if (!body.success) {
     throw new ResponseParseError(`${upstream.describe()} sent an unexpected completion`, {

@@ -25,13 +25,16 @@ async function imageBytes(
 ): Promise<Uint8Array> {
   if (entry.b64_json) return new Uint8Array(Buffer.from(entry.b64_json, 'base64'));
   if (!entry.url) {
-    throw new ResponseParseError(`${upstream.describe()} returned an image without data`, {
-      provider: upstream.id,
-    });
+    throw new ResponseParseError(
+      `${upstream.describe()} returned an image without data`,
+      {
+        provider: upstream.id,
+      },
+    );
   }
   // The upstream's own links expire (an hour at OpenAI), so the image is kept, not linked.
   const response = await upstream.get(entry.url, options);
-  await ensureOk(response, { provider: upstream.id, upstream: upstream.describe() });
+  await ensureOk(response, upstream.errorContext);
   return response.bytes();
 }
 
@@ -53,24 +56,32 @@ export async function* generateImages(
     },
     options,
   );
-  await ensureOk(response, { provider: upstream.id, upstream: upstream.describe() });
+  await ensureOk(response, upstream.errorContext);
   const body = imagesResponseSchema.safeParse(await response.json());
   if (!body.success) {
-    throw new ResponseParseError(`${upstream.describe()} sent an unexpected images response`, {
-      provider: upstream.id,
-      cause: body.error,
-    });
+    throw new ResponseParseError(
+      `${upstream.describe()} sent an unexpected images response`,
+      {
+        provider: upstream.id,
+        cause: body.error,
+      },
+    );
   }
   if (body.data.data.length === 0) {
-    throw new UpstreamError(`${upstream.describe()} returned no images`, { provider: upstream.id });
+    throw new UpstreamError(`${upstream.describe()} returned no images`, {
+      provider: upstream.id,
+    });
   }
   for (const entry of body.data.data) {
     const data = await imageBytes(upstream, entry, options);
     const mediaType = detectImageType(data);
     if (mediaType === undefined) {
-      throw new ResponseParseError(`${upstream.describe()} returned bytes that are not an image`, {
-        provider: upstream.id,
-      });
+      throw new ResponseParseError(
+        `${upstream.describe()} returned bytes that are not an image`,
+        {
+          provider: upstream.id,
+        },
+      );
     }
     yield {
       type: 'image',

@@ -17,8 +17,10 @@ function catalogFrom(
   settings: OpenAICompatibleSettings,
   listed: readonly string[],
 ): ModelCatalog {
-  const textModels = settings.models ?? listed.filter((id) => !imageModelPattern.test(id));
-  const imageModels = settings.imageModels ?? listed.filter((id) => imageModelPattern.test(id));
+  const textModels =
+    settings.models ?? listed.filter((id) => !imageModelPattern.test(id));
+  const imageModels =
+    settings.imageModels ?? listed.filter((id) => imageModelPattern.test(id));
   const defaultTextModel = settings.defaultModel ?? textModels[0];
   const defaultImageModel = settings.defaultImageModel ?? imageModels[0];
   return {
@@ -50,7 +52,10 @@ export class OpenAICompatibleModels {
     private readonly now: () => number = Date.now,
   ) {
     if (settings.models !== undefined && settings.imageModels !== undefined) {
-      this.cached = { catalog: catalogFrom(settings, []), expiresAt: Number.POSITIVE_INFINITY };
+      this.cached = {
+        catalog: catalogFrom(settings, []),
+        expiresAt: Number.POSITIVE_INFINITY,
+      };
     }
   }
 
@@ -67,8 +72,14 @@ export class OpenAICompatibleModels {
 
   private async list(options: CallOptions): Promise<ModelCatalog> {
     try {
-      const response = await this.upstream.get('/models', { ...options, timeoutMs: listTimeoutMs });
-      await ensureOk(response, { provider: this.upstream.id, upstream: this.upstream.describe() });
+      const response = await this.upstream.get('/models', {
+        ...options,
+        timeoutMs: listTimeoutMs,
+      });
+      await ensureOk(response, {
+        provider: this.upstream.id,
+        upstream: this.upstream.errorContext.upstream,
+      });
       const body = modelListSchema.parse(await response.json());
       const catalog = catalogFrom(
         this.settings,

@@ -59,9 +59,13 @@ export const openAICompatibleFactory: ProviderFactory<OpenAICompatibleSettings> 
       id: 'openai',
       defaults: { baseUrl: 'https://api.openai.com/v1', apiKeyEnv: 'OPENAI_API_KEY' },
       // Without a key every call to OpenAI fails, so the instance only exists with one.
-      enabledByDefault: (env) => env.OPENAI_API_KEY !== undefined && env.OPENAI_API_KEY !== '',
+      enabledByDefault: (env) =>
+        env.OPENAI_API_KEY !== undefined && env.OPENAI_API_KEY !== '',
     },
   ],
-  environment: ['OPENAI_API_KEY (the built-in "openai" instance)', 'apiKeyEnv names any other'],
+  environment: [
+    'OPENAI_API_KEY (the built-in "openai" instance)',
+    'apiKeyEnv names any other',
+  ],
   create: (id, settings, context) => new OpenAICompatibleProvider(id, settings, context),
 };

@@ -23,6 +23,11 @@ export class OpenAICompatibleUpstream {
     };
   }
 
+  /** Names this upstream in errors made from its HTTP responses. */
+  get errorContext() {
+    return { provider: this.id, upstream: 'openai-compatible' };
+  }
+
   /** How error messages name this upstream. */
   describe(): string {
     return `openai-compatible "${this.id}"`;
@@ -43,7 +48,10 @@ export class OpenAICompatibleUpstream {
     });
   }
 
-  get(path: string, options: CallOptions & { timeoutMs?: number }): Promise<HttpResponse> {
+  get(
+    path: string,
+    options: CallOptions & { timeoutMs?: number },
+  ): Promise<HttpResponse> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     return this.http.request({
       url: path.startsWith('http') ? path : this.url(path),

@@ -21,7 +21,10 @@ export function chatCompletionStream(
   options: { includeUsage: boolean; onCancel: () => void },
 ): ReadableStream<Uint8Array> {
   const usageField = options.includeUsage ? { usage: null } : {};
-  const chunk = (delta: ChatDelta | { role: 'assistant'; content: string }, finish: string | null) =>
+  const chunk = (
+    delta: ChatDelta | { role: 'assistant'; content: string },
+    finish: string | null,
+  ) =>
     event({
       id: answer.id,
       object: 'chat.completion.chunk',
@@ -62,7 +65,12 @@ export function chatCompletionStream(
           model: answer.model,
           system_fingerprint: null,
           choices: [
-            { index: 0, delta: {}, logprobs: null, finish_reason: openAIFinishReason(answer.finishReason) },
+            {
+              index: 0,
+              delta: {},
+              logprobs: null,
+              finish_reason: openAIFinishReason(answer.finishReason),
+            },
           ],
           ...usageField,
           ...answer.extensions(),

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import { ImagePublisher } from '../image-publisher.js';
 import { baseUrl } from '../base-url.js';
+import { ImagePublisher } from '../image-publisher.js';
 import { pullUntilContent } from '../pull-until-content.js';
 import { readJsonBody } from '../read-json-body.js';
 import type { ServerDependencies } from '../server-dependencies.js';

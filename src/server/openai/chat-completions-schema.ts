@@ -9,7 +9,9 @@ const textPart = z.strictObject({ type: z.literal('text'), text: z.string() });
 const messageSchema = z.object({
   // `developer` is OpenAI's newer name for `system`.
   role: z.enum(['system', 'developer', 'user', 'assistant']),
-  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textPart, imageUrlPart]))]).nullable(),
+  content: z
+    .union([z.string(), z.array(z.discriminatedUnion('type', [textPart, imageUrlPart]))])
+    .nullable(),
   name: z.string().optional(),
 });
 

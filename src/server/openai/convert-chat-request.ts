@@ -12,7 +12,9 @@ export interface ImageUrlPolicy {
 function imageSource(url: string, param: string, policy: ImageUrlPolicy): ImageSource {
   if (url.startsWith('data:')) {
     if (!/^data:image\/[\w.+-]+;base64,/.test(url)) {
-      throw new InvalidRequestError(`${param}: a data URI must be a base64 image`, { param });
+      throw new InvalidRequestError(`${param}: a data URI must be a base64 image`, {
+        param,
+      });
     }
     return { kind: 'data-uri', uri: url };
   }
@@ -22,9 +24,13 @@ function imageSource(url: string, param: string, policy: ImageUrlPolicy): ImageS
   } catch {
     throw new InvalidRequestError(`${param}: not a URL or data URI`, { param });
   }
-  const allowed = parsed.protocol === 'https:' || (policy.allowInsecure && parsed.protocol === 'http:');
+  const allowed =
+    parsed.protocol === 'https:' || (policy.allowInsecure && parsed.protocol === 'http:');
   if (!allowed) {
-    throw new InvalidRequestError(`${param}: only https URLs and data URIs are accepted`, { param });
+    throw new InvalidRequestError(
+      `${param}: only https URLs and data URIs are accepted`,
+      { param },
+    );
   }
   return { kind: 'url', url };
 }

@@ -8,9 +8,12 @@ function parseSize(size: string | undefined): { width?: number; height?: number 
   const [width, height] = size.split('x').map(Number) as [number, number];
   for (const value of [width, height]) {
     if (value < 64 || value > 4096) {
-      throw new InvalidRequestError('size: each side must be between 64 and 4096 pixels', {
-        param: 'size',
-      });
+      throw new InvalidRequestError(
+        'size: each side must be between 64 and 4096 pixels',
+        {
+          param: 'size',
+        },
+      );
     }
   }
   return { width, height };
@@ -31,7 +34,9 @@ export function convertImagesRequest(body: ImagesRequest): GenerationRequest {
     ...(height === undefined ? {} : { height }),
     ...(body.aspect_ratio === undefined ? {} : { aspectRatio: body.aspect_ratio }),
     ...(body.seed === undefined ? {} : { seed: body.seed }),
-    ...(body.negative_prompt === undefined ? {} : { negativePrompt: body.negative_prompt }),
+    ...(body.negative_prompt === undefined
+      ? {}
+      : { negativePrompt: body.negative_prompt }),
     ...(body.steps === undefined ? {} : { steps: body.steps }),
     ...(body.guidance_scale === undefined ? {} : { guidanceScale: body.guidance_scale }),
     ...(body.user === undefined ? {} : { user: body.user }),

@@ -22,7 +22,9 @@ export function imagesRoute(dependencies: ServerDependencies) {
     const request = convertImagesRequest(body);
     const origin = baseUrl(context, dependencies.publicUrl);
     const data: ImageEntry[] = [];
-    for await (const part of dependencies.generate(request, { signal: context.req.raw.signal })) {
+    for await (const part of dependencies.generate(request, {
+      signal: context.req.raw.signal,
+    })) {
       if (part.type !== 'image' || data.length >= body.n) continue;
       const image = await publisher.publish(part, origin);
       const payload =
@@ -35,7 +37,8 @@ export function imagesRoute(dependencies: ServerDependencies) {
         ...(part.seed === undefined ? {} : { seed: part.seed }),
       });
     }
-    if (data.length === 0) throw new UpstreamError('The provider finished without an image');
+    if (data.length === 0)
+      throw new UpstreamError('The provider finished without an image');
     return context.json({ created: Math.floor(Date.now() / 1000), data });
   };
 }

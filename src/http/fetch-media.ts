@@ -1,0 +1,155 @@
+import { isIP } from 'node:net';
+import { GenRelayError, InvalidRequestError } from '../core/errors.js';
+import { detectImageType, parseDataUri } from '../core/media.js';
+import type { ImageSource } from '../core/message.js';
+import { concatBytes } from './concat-bytes.js';
+import { defaultHttpClient } from './default-http-client.js';
+import { createHttpClient, type HttpClient } from './http-client.js';
+import { isPrivateAddress } from './private-address.js';
+import { publicAddressLookup } from './public-address-lookup.js';
+
+export interface FetchImageOptions {
+  /**
+   * The client for `url` images. The default refuses private addresses at connect time;
+   * a client given here must do that itself unless `allowPrivateAddresses` is set.
+   */
+  http?: HttpClient;
+  /** Default 20 MiB. */
+  maxBytes?: number;
+  /** Total time for a download. Default 30 s. */
+  timeoutMs?: number;
+  /** Allow loopback, private and link-local hosts, and plain http (trusted setups only). */
+  allowPrivateAddresses?: boolean;
+  signal?: AbortSignal;
+  /** The request field named in errors. Default `image`. */
+  param?: string;
+}
+
+export interface FetchedImage {
+  data: Uint8Array;
+  /** Detected from the bytes, not taken from the sender's claim. */
+  mediaType: string;
+}
+
+let publicHttpClient: HttpClient | undefined;
+
+/** No proxy: a proxy would resolve the host itself, past the address check. */
+function publicClient(): HttpClient {
+  publicHttpClient ??= createHttpClient({
+    proxy: false,
+    connect: { lookup: publicAddressLookup },
+  });
+  return publicHttpClient;
+}
+
+/**
+ * The bytes of an image an end user gave: decoded locally, or downloaded over https from
+ * a public host, within a size limit, and checked to be a JPEG, PNG, GIF or WEBP image.
+ * Redirects are not followed, since each hop would need the same checks. Every failure is
+ * an InvalidRequestError naming `param`, except timeouts and cancellation.
+ */
+export async function fetchImage(
+  source: ImageSource,
+  options: FetchImageOptions = {},
+): Promise<FetchedImage> {
+  const maxBytes = options.maxBytes ?? 20 * 1024 * 1024;
+  const param = options.param ?? 'image';
+  const invalid = (message: string, cause?: unknown) =>
+    new InvalidRequestError(message, { param, cause });
+  const data = await sourceBytes(source, options, { maxBytes, invalid });
+  if (data.length > maxBytes) throw invalid(`the image is larger than ${maxBytes} bytes`);
+  const mediaType = detectImageType(data);
+  if (mediaType === undefined)
+    throw invalid('the image is not a JPEG, PNG, GIF or WEBP image');
+  return { data, mediaType };
+}
+
+interface Limits {
+  maxBytes: number;
+  invalid: (message: string, cause?: unknown) => InvalidRequestError;
+}
+
+async function sourceBytes(
+  source: ImageSource,
+  options: FetchImageOptions,
+  limits: Limits,
+): Promise<Uint8Array> {
+  switch (source.kind) {
+    case 'bytes':
+      return source.data;
+    case 'base64':
+      return new Uint8Array(Buffer.from(source.data, 'base64'));
+    case 'data-uri': {
+      const parsed = parseDataUri(source.uri);
+      if (parsed === undefined)
+        throw limits.invalid('the image is not a base64 data: URI');
+      return parsed.data;
+    }
+    case 'url':
+      return download(source.url, options, limits);
+  }
+}
+
+async function download(
+  address: string,
+  options: FetchImageOptions,
+  { maxBytes, invalid }: Limits,
+): Promise<Uint8Array> {
+  const allowPrivate = options.allowPrivateAddresses === true;
+  const url = URL.canParse(address) ? new URL(address) : undefined;
+  if (url === undefined) throw invalid('the image URL is not a valid URL');
+  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) {
+    throw invalid(`the image URL must use https, not ${url.protocol.slice(0, -1)}`);
+  }
+  // IP literals never reach the connect-time lookup, so they are judged here.
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  if (!allowPrivate && isIP(hostname) !== 0 && isPrivateAddress(hostname)) {
+    throw invalid(`the image URL points to ${hostname}, which is not a public address`);
+  }
+  const http = options.http ?? (allowPrivate ? defaultHttpClient() : publicClient());
+  try {
+    const response = await http.request({
+      url,
+      headers: { accept: 'image/*', 'accept-encoding': 'identity' },
+      signal: options.signal,
+      timeoutMs: options.timeoutMs ?? 30_000,
+    });
+    if (response.status < 200 || response.status >= 300) {
+      await response.dispose();
+      const redirect = response.status >= 300 && response.status < 400;
+      throw invalid(
+        redirect
+          ? `the image URL redirects (HTTP ${response.status}); redirects are not followed`
+          : `the image URL answered HTTP ${response.status}`,
+      );
+    }
+    if (Number(response.header('content-length')) > maxBytes) {
+      await response.dispose();
+      throw invalid(`the image is larger than ${maxBytes} bytes`);
+    }
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += chunk.length;
+      if (size > maxBytes) throw invalid(`the image is larger than ${maxBytes} bytes`);
+      parts.push(chunk);
+    }
+    return concatBytes(parts, size);
+  } catch (error) {
+    throw asImageError(error, url.host, invalid);
+  }
+}
+
+/** Timeouts and cancellation stay as they are; anything else is the caller's bad input. */
+function asImageError(
+  error: unknown,
+  host: string,
+  invalid: Limits['invalid'],
+): GenRelayError {
+  if (GenRelayError.isInstance(error)) {
+    if (error.code === 'timeout' || error.code === 'canceled') return error;
+    if (error.code === 'invalid_request' && error.param !== undefined) return error;
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return invalid(`could not fetch the image from ${host}: ${reason}`, error);
+}
