@@ -60,8 +60,9 @@ export async function errorFromResponse(
       retryAfterMs: waitMs,
     });
   }
-  if (status === 429)
+  if (status === 429) {
     return new RateLimitError(message, { ...details, retryAfterMs: waitMs });
+  }
   if (status >= 500) {
     return new UpstreamError(message, {
       ...details,

@@ -56,7 +56,10 @@ export interface HttpClientOptions {
   totalTimeoutMs?: number;
   /** A proxy URL; `false` connects directly; unset follows HTTPS_PROXY, HTTP_PROXY, NO_PROXY. */
   proxy?: string | false;
-  /** Used instead of undici when given (tests); connect and idle timeouts then do not apply. */
+  /**
+   * Used instead of undici when given (tests). Only the total timeout, the caller's abort
+   * and the limits then apply: not `connectTimeoutMs`, `idleTimeoutMs`, `proxy`, `connect`.
+   */
   fetch?: typeof fetch;
   /** The cap for `text()`, `json()` and `bytes()`. Default 64 MiB. */
   maxResponseBytes?: number;
