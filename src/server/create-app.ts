@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { NotFoundError, PayloadTooLargeError, toGenRelayError } from '../core/errors.js';
+import { NotFoundError, toGenRelayError } from '../core/errors.js';
 import { apiKeyAuth } from './api-key-auth.js';
 import { filesRoute } from './files-route.js';
 import { chatCompletionsRoute } from './openai/chat-completions-route.js';
@@ -35,17 +34,6 @@ export function createApp(dependencies: ServerDependencies): Hono {
   app.get('/v1/files/:key', filesRoute(dependencies));
 
   if (dependencies.apiKeys.length > 0) app.use('/v1/*', apiKeyAuth(dependencies.apiKeys));
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: dependencies.maxBodyBytes,
-      onError: () => {
-        throw new PayloadTooLargeError(
-          `The body is larger than the limit of ${dependencies.maxBodyBytes} bytes (server.maxBodyBytes)`,
-        );
-      },
-    }),
-  );
 
   const models = modelsRoutes(dependencies);
   app.get('/v1/models', models.list);

@@ -3,6 +3,7 @@ import { baseUrl } from '../base-url.js';
 import { ImagePublisher } from '../image-publisher.js';
 import { pullUntilContent } from '../pull-until-content.js';
 import { readJsonBody } from '../read-json-body.js';
+import { requestSignal } from '../request-signal.js';
 import type { ServerDependencies } from '../server-dependencies.js';
 import { ChatAnswer } from './chat-answer.js';
 import { chatCompletionBody } from './chat-completion-body.js';
@@ -14,13 +15,16 @@ import { convertChatRequest } from './convert-chat-request.js';
 export function chatCompletionsRoute(dependencies: ServerDependencies) {
   const publisher = new ImagePublisher(dependencies.storage);
   return async (context: Context): Promise<Response> => {
-    const body = await readJsonBody(context, chatCompletionsRequestSchema);
+    const body = await readJsonBody(
+      context,
+      chatCompletionsRequestSchema,
+      dependencies.maxBodyBytes,
+    );
     const request = convertChatRequest(body, {
       allowInsecure: dependencies.allowPrivateMediaUrls,
     });
-    const canceler = new AbortController();
-    // Aborts when the client disconnects (the request's signal) or cancels the stream.
-    const signal = AbortSignal.any([context.req.raw.signal, canceler.signal]);
+    // Aborts when the client disconnects or cancels the stream.
+    const { signal, abort } = requestSignal(context);
     const answer = new ChatAnswer(
       body.model,
       publisher,
@@ -36,7 +40,7 @@ export function chatCompletionsRoute(dependencies: ServerDependencies) {
     const replay = await pullUntilContent(parts);
     const stream = chatCompletionStream(answer, replay, {
       includeUsage: body.stream_options?.include_usage === true,
-      onCancel: () => canceler.abort(),
+      onCancel: abort,
     });
     return new Response(stream, {
       headers: {

@@ -3,6 +3,7 @@ import { UpstreamError } from '../../core/errors.js';
 import { baseUrl } from '../base-url.js';
 import { ImagePublisher } from '../image-publisher.js';
 import { readJsonBody } from '../read-json-body.js';
+import { requestSignal } from '../request-signal.js';
 import type { ServerDependencies } from '../server-dependencies.js';
 import { convertImagesRequest } from './convert-images-request.js';
 import { imagesRequestSchema } from './images-schema.js';
@@ -18,12 +19,16 @@ interface ImageEntry {
 export function imagesRoute(dependencies: ServerDependencies) {
   const publisher = new ImagePublisher(dependencies.storage);
   return async (context: Context): Promise<Response> => {
-    const body = await readJsonBody(context, imagesRequestSchema);
+    const body = await readJsonBody(
+      context,
+      imagesRequestSchema,
+      dependencies.maxBodyBytes,
+    );
     const request = convertImagesRequest(body);
     const origin = baseUrl(context, dependencies.publicUrl);
     const data: ImageEntry[] = [];
     for await (const part of dependencies.generate(request, {
-      signal: context.req.raw.signal,
+      signal: requestSignal(context).signal,
     })) {
       if (part.type !== 'image' || data.length >= body.n) continue;
       const image = await publisher.publish(part, origin);
