@@ -1,7 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ConfigFile,
+  doubleInstance,
+  writeConfigFile,
+} from '../../test/support/config-file.js';
 import { createMemoryIo, type MemoryIo } from '../../test/support/memory-io.js';
 import { DEFAULT_TEXT } from '../../test/upstreams/openai-compatible/behaviour.js';
 import {
@@ -13,27 +17,18 @@ import { runCli } from './run-cli.js';
 let double: OpenAIDouble;
 let folder: string;
 let config: string;
+let configFile: ConfigFile | undefined;
 
 beforeAll(async () => {
   double = await startOpenAIDouble();
-  folder = await mkdtemp(join(tmpdir(), 'genrelay-chat-'));
-  config = join(folder, 'genrelay.config.json');
-  const provider = {
-    type: 'openai-compatible',
-    baseUrl: double.baseUrl,
-    models: ['double-chat'],
-    imageModels: ['double-image'],
-  };
-  const settings = {
-    server: { dataDir: join(folder, 'data') },
-    providers: { double: provider },
-  };
-  await writeFile(config, JSON.stringify(settings));
+  configFile = await writeConfigFile({ double: doubleInstance(double) });
+  folder = configFile.folder;
+  config = configFile.path;
 });
 
 afterAll(async () => {
   await double?.close();
-  if (folder !== undefined) await rm(folder, { recursive: true, force: true });
+  await configFile?.remove();
 });
 
 async function chat(args: string[], io: MemoryIo = createMemoryIo({ cwd: folder })) {

@@ -1,7 +1,11 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ConfigFile,
+  doubleInstance,
+  writeConfigFile,
+} from '../../test/support/config-file.js';
 import { createMemoryIo } from '../../test/support/memory-io.js';
 import {
   type OpenAIDouble,
@@ -14,27 +18,18 @@ const pngSignature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 let double: OpenAIDouble;
 let folder: string;
 let config: string;
+let configFile: ConfigFile | undefined;
 
 beforeAll(async () => {
   double = await startOpenAIDouble();
-  folder = await mkdtemp(join(tmpdir(), 'genrelay-image-'));
-  config = join(folder, 'genrelay.config.json');
-  const provider = {
-    type: 'openai-compatible',
-    baseUrl: double.baseUrl,
-    models: ['double-chat'],
-    imageModels: ['double-image'],
-  };
-  const settings = {
-    server: { dataDir: join(folder, 'data') },
-    providers: { double: provider },
-  };
-  await writeFile(config, JSON.stringify(settings));
+  configFile = await writeConfigFile({ double: doubleInstance(double) });
+  folder = configFile.folder;
+  config = configFile.path;
 });
 
 afterAll(async () => {
   await double?.close();
-  if (folder !== undefined) await rm(folder, { recursive: true, force: true });
+  await configFile?.remove();
 });
 
 async function image(args: string[], options: { cwd?: string; isTTY?: boolean } = {}) {

@@ -1,7 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConfigFile, writeConfigFile } from '../../test/support/config-file.js';
 import { createMemoryIo } from '../../test/support/memory-io.js';
 import {
   type OpenAIDouble,
@@ -12,25 +10,24 @@ import { runCli } from './run-cli.js';
 let double: OpenAIDouble;
 let folder: string;
 let config: string;
+let configFile: ConfigFile | undefined;
 
 beforeAll(async () => {
   double = await startOpenAIDouble({
     models: ['double-chat', 'other-chat', 'flux-double'],
   });
-  folder = await mkdtemp(join(tmpdir(), 'genrelay-listing-'));
-  config = join(folder, 'genrelay.config.json');
-  const providers = {
+  configFile = await writeConfigFile({
     // No model lists: the catalog comes from the double's /models (flux* are image models).
     double: { type: 'openai-compatible', baseUrl: double.baseUrl },
     spare: { type: 'openai-compatible', baseUrl: double.baseUrl, enabled: false },
-  };
-  const settings = { server: { dataDir: join(folder, 'data') }, providers };
-  await writeFile(config, JSON.stringify(settings));
+  });
+  folder = configFile.folder;
+  config = configFile.path;
 });
 
 afterAll(async () => {
   await double?.close();
-  if (folder !== undefined) await rm(folder, { recursive: true, force: true });
+  await configFile?.remove();
 });
 
 async function run(...args: string[]) {

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { doubleInstance } from '../support/config-file.js';
 import { type GenRelayUnderTest, startGenRelay } from '../support/start-genrelay.js';
 import {
   type OpenAIDouble,
@@ -21,12 +22,7 @@ describe('API keys', () => {
     genrelay = await startGenRelay({
       server: { apiKeys: [key] },
       providers: {
-        local: {
-          type: 'openai-compatible',
-          baseUrl: double.baseUrl,
-          models: ['double-chat'],
-          imageModels: [],
-        },
+        local: doubleInstance(double, { imageModels: [] }),
       },
     });
   });

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { doubleInstance } from '../support/config-file.js';
 import { type GenRelayUnderTest, startGenRelay } from '../support/start-genrelay.js';
 import {
   type OpenAIDouble,
@@ -35,12 +36,7 @@ describe('bad input gets a clear 4xx and the server keeps serving', () => {
     genrelay = await startGenRelay({
       server: { maxBodyBytes: 4096 },
       providers: {
-        local: {
-          type: 'openai-compatible',
-          baseUrl: double.baseUrl,
-          models: ['double-chat'],
-          imageModels: ['double-image'],
-        },
+        local: doubleInstance(double),
       },
     });
   });

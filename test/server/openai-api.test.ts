@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { doubleInstance } from '../support/config-file.js';
 import { type GenRelayUnderTest, startGenRelay } from '../support/start-genrelay.js';
 import {
   type OpenAIDouble,
@@ -22,13 +23,7 @@ describe('OpenAI-compatible API, through the official openai client', () => {
     });
     genrelay = await startGenRelay({
       providers: {
-        local: {
-          type: 'openai-compatible',
-          baseUrl: double.baseUrl,
-          models: ['double-chat'],
-          imageModels: ['double-image'],
-          aliases: { fast: 'double-chat' },
-        },
+        local: doubleInstance(double, { aliases: { fast: 'double-chat' } }),
       },
     });
   });

@@ -1,7 +1,6 @@
-import { ResponseParseError, UpstreamError } from '../../core/errors.js';
+import { UpstreamError } from '../../core/errors.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
 import type { StreamPart } from '../../core/stream-part.js';
-import { ensureOk } from '../../http/error-from-response.js';
 import { readServerSentEvents } from '../../http/server-sent-events.js';
 import type { CallOptions } from '../provider.js';
 import { convertToOpenAIMessages } from './convert-to-openai-messages.js';
@@ -39,17 +38,6 @@ function usagePart(usage: OpenAIUsage): StreamPart | undefined {
   };
 }
 
-function parseJson(data: string, upstream: OpenAICompatibleUpstream): unknown {
-  try {
-    return JSON.parse(data);
-  } catch {
-    throw new ResponseParseError(
-      `${upstream.describe()} sent a chunk that is not JSON: ${data.slice(0, 80)}`,
-      { provider: upstream.id },
-    );
-  }
-}
-
 /** A chat completion, streamed from the upstream token by token. */
 async function* streamChat(
   upstream: OpenAICompatibleUpstream,
@@ -61,7 +49,6 @@ async function* streamChat(
     chatBody(request, true),
     options,
   );
-  await ensureOk(response, upstream.errorContext);
   let finishReason: string | null | undefined;
   let usage: OpenAIUsage;
   let done = false;
@@ -70,7 +57,7 @@ async function* streamChat(
       done = true;
       break;
     }
-    const json = parseJson(event.data, upstream);
+    const json = upstream.parseJson(event.data, 'a chunk');
     const failure = streamErrorSchema.safeParse(json);
     if (failure.success) {
       const message = failure.data.error.message ?? 'unknown error';
@@ -78,15 +65,9 @@ async function* streamChat(
         provider: upstream.id,
       });
     }
-    const chunk = chatCompletionChunkSchema.safeParse(json);
-    if (!chunk.success) {
-      throw new ResponseParseError(`${upstream.describe()} sent an unexpected chunk`, {
-        provider: upstream.id,
-        cause: chunk.error,
-      });
-    }
-    usage = chunk.data.usage ?? usage;
-    for (const choice of chunk.data.choices ?? []) {
+    const chunk = upstream.validate(chatCompletionChunkSchema, json, 'chunk');
+    usage = chunk.usage ?? usage;
+    for (const choice of chunk.choices ?? []) {
       const reasoning = choice.delta?.reasoning_content ?? choice.delta?.reasoning;
       if (reasoning) yield { type: 'reasoning', delta: reasoning };
       const content = choice.delta?.content;
@@ -117,19 +98,16 @@ async function* completeChat(
     chatBody(request, false),
     options,
   );
-  await ensureOk(response, upstream.errorContext);
-  const body = chatCompletionSchema.safeParse(parseJson(await response.text(), upstream));
-  if (!body.success) {
-    throw new ResponseParseError(`${upstream.describe()} sent an unexpected completion`, {
-      provider: upstream.id,
-      cause: body.error,
-    });
-  }
-  const choice = body.data.choices[0];
+  const body = upstream.validate(
+    chatCompletionSchema,
+    upstream.parseJson(await response.text(), 'a completion'),
+    'completion',
+  );
+  const choice = body.choices[0];
   const reasoning = choice?.message.reasoning_content ?? choice?.message.reasoning;
   if (reasoning) yield { type: 'reasoning', delta: reasoning };
   if (choice?.message.content) yield { type: 'text', delta: choice.message.content };
-  const usageStreamPart = usagePart(body.data.usage);
+  const usageStreamPart = usagePart(body.usage);
   if (usageStreamPart !== undefined) yield usageStreamPart;
   yield { type: 'finish', reason: mapOpenAIFinishReason(choice?.finish_reason) };
 }

@@ -4,7 +4,6 @@ import type { GenerationRequest } from '../../core/generation-request.js';
 import { detectImageType } from '../../core/media.js';
 import { imagePrompt } from '../../core/prompt.js';
 import type { StreamPart } from '../../core/stream-part.js';
-import { ensureOk } from '../../http/error-from-response.js';
 import type { CallOptions } from '../provider.js';
 import { imagesResponseSchema } from './openai-compatible-api.js';
 import type { OpenAICompatibleUpstream } from './openai-compatible-upstream.js';
@@ -34,7 +33,6 @@ async function imageBytes(
   }
   // The upstream's own links expire (an hour at OpenAI), so the image is kept, not linked.
   const response = await upstream.get(entry.url, options);
-  await ensureOk(response, upstream.errorContext);
   return response.bytes();
 }
 
@@ -56,23 +54,17 @@ export async function* generateImages(
     },
     options,
   );
-  await ensureOk(response, upstream.errorContext);
-  const body = imagesResponseSchema.safeParse(await response.json());
-  if (!body.success) {
-    throw new ResponseParseError(
-      `${upstream.describe()} sent an unexpected images response`,
-      {
-        provider: upstream.id,
-        cause: body.error,
-      },
-    );
-  }
-  if (body.data.data.length === 0) {
+  const body = upstream.validate(
+    imagesResponseSchema,
+    upstream.parseJson(await response.text(), 'an images response'),
+    'images response',
+  );
+  if (body.data.length === 0) {
     throw new UpstreamError(`${upstream.describe()} returned no images`, {
       provider: upstream.id,
     });
   }
-  for (const entry of body.data.data) {
+  for (const entry of body.data) {
     const data = await imageBytes(upstream, entry, options);
     const mediaType = detectImageType(data);
     if (mediaType === undefined) {

@@ -1,6 +1,5 @@
 import type { Logger } from '../../core/logger.js';
 import type { ModelCatalog } from '../../core/model-catalog.js';
-import { ensureOk } from '../../http/error-from-response.js';
 import type { CallOptions } from '../provider.js';
 import { modelListSchema } from './openai-compatible-api.js';
 import type { OpenAICompatibleSettings } from './openai-compatible-settings.js';
@@ -75,10 +74,6 @@ export class OpenAICompatibleModels {
       const response = await this.upstream.get('/models', {
         ...options,
         timeoutMs: listTimeoutMs,
-      });
-      await ensureOk(response, {
-        provider: this.upstream.id,
-        upstream: this.upstream.errorContext.upstream,
       });
       const body = modelListSchema.parse(await response.json());
       const catalog = catalogFrom(

@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import { ResponseParseError } from '../../core/errors.js';
+import { ensureOk } from '../../http/error-from-response.js';
 import type { HttpClient, HttpResponse } from '../../http/http-client.js';
 import type { CallOptions } from '../provider.js';
 
@@ -37,8 +40,33 @@ export class OpenAICompatibleUpstream {
     return `${this.root}${path}`;
   }
 
-  post(path: string, body: unknown, options: CallOptions): Promise<HttpResponse> {
-    return this.http.request({
+  /** `text` as JSON; anything else is a ResponseParseError saying what was expected. */
+  parseJson(text: string, what: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ResponseParseError(
+        `${this.describe()} sent ${what} that is not JSON: ${text.slice(0, 80)}`,
+        { provider: this.id },
+      );
+    }
+  }
+
+  /** `value` checked against the minimal wire schema of `what`. */
+  validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      throw new ResponseParseError(`${this.describe()} sent an unexpected ${what}`, {
+        provider: this.id,
+        cause: parsed.error,
+      });
+    }
+    return parsed.data;
+  }
+
+  /** POSTs JSON; a non-2xx answer is thrown as its typed error. */
+  async post(path: string, body: unknown, options: CallOptions): Promise<HttpResponse> {
+    const response = await this.http.request({
       url: this.url(path),
       method: 'POST',
       headers: this.headers,
@@ -46,18 +74,21 @@ export class OpenAICompatibleUpstream {
       signal: options.signal,
       ...(this.timeoutMs === undefined ? {} : { timeoutMs: this.timeoutMs }),
     });
+    return ensureOk(response, this.errorContext);
   }
 
-  get(
+  /** GETs a path under the API root, or an absolute URL of the upstream's; non-2xx throws. */
+  async get(
     path: string,
     options: CallOptions & { timeoutMs?: number },
   ): Promise<HttpResponse> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    return this.http.request({
+    const response = await this.http.request({
       url: path.startsWith('http') ? path : this.url(path),
       headers: this.headers,
       signal: options.signal,
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
+    return ensureOk(response, this.errorContext);
   }
 }

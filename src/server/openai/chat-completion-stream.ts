@@ -10,6 +10,8 @@ function event(data: unknown): Uint8Array {
   return encoder.encode(`data: ${JSON.stringify(data)}\n\n`);
 }
 
+type Delta = ChatDelta | { role: 'assistant'; content: string } | Record<string, never>;
+
 /**
  * The answer as OpenAI's server-sent events: a role chunk, content deltas, a chunk with
  * the finish reason, the usage chunk when asked for, then `[DONE]`. A failure after the
@@ -20,26 +22,27 @@ export function chatCompletionStream(
   parts: AsyncIterator<StreamPart>,
   options: { includeUsage: boolean; onCancel: () => void },
 ): ReadableStream<Uint8Array> {
+  // With include_usage, OpenAI sends `usage: null` on every chunk but the last.
   const usageField = options.includeUsage ? { usage: null } : {};
-  const chunk = (
-    delta: ChatDelta | { role: 'assistant'; content: string },
-    finish: string | null,
-  ) =>
+  const chunk = (choices: unknown[], extra: object = usageField) =>
     event({
       id: answer.id,
       object: 'chat.completion.chunk',
       created: answer.created,
       model: answer.model,
       system_fingerprint: null,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-      ...usageField,
+      choices,
+      ...extra,
     });
+  const choice = (delta: Delta, finishReason: string | null) => [
+    { index: 0, delta, logprobs: null, finish_reason: finishReason },
+  ];
   let started = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!started) {
         started = true;
-        controller.enqueue(chunk({ role: 'assistant', content: '' }, null));
+        controller.enqueue(chunk(choice({ role: 'assistant', content: '' }, null)));
       }
       try {
         // Pull until a part produces bytes, so each pull enqueues something or closes.
@@ -48,7 +51,7 @@ export function chatCompletionStream(
           if (next.done) break;
           const delta = await answer.apply(next.value);
           if (delta !== undefined) {
-            controller.enqueue(chunk(delta, null));
+            controller.enqueue(chunk(choice(delta, null)));
             return;
           }
         }
@@ -57,38 +60,11 @@ export function chatCompletionStream(
         controller.close();
         return;
       }
+      const finish = openAIFinishReason(answer.finishReason);
       controller.enqueue(
-        event({
-          id: answer.id,
-          object: 'chat.completion.chunk',
-          created: answer.created,
-          model: answer.model,
-          system_fingerprint: null,
-          choices: [
-            {
-              index: 0,
-              delta: {},
-              logprobs: null,
-              finish_reason: openAIFinishReason(answer.finishReason),
-            },
-          ],
-          ...usageField,
-          ...answer.extensions(),
-        }),
+        chunk(choice({}, finish), { ...usageField, ...answer.extensions() }),
       );
-      if (options.includeUsage) {
-        controller.enqueue(
-          event({
-            id: answer.id,
-            object: 'chat.completion.chunk',
-            created: answer.created,
-            model: answer.model,
-            system_fingerprint: null,
-            choices: [],
-            usage: answer.usage(),
-          }),
-        );
-      }
+      if (options.includeUsage) controller.enqueue(chunk([], { usage: answer.usage() }));
       controller.enqueue(encoder.encode('data: [DONE]\n\n'));
       controller.close();
     },
