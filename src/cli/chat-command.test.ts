@@ -117,7 +117,10 @@ describe('genrelay chat', () => {
           imageModels: [],
         },
       };
-      await writeFile(fallbackConfig, JSON.stringify({ providers }));
+      await writeFile(
+        fallbackConfig,
+        JSON.stringify({ builtInProviders: false, providers }),
+      );
       const io = createMemoryIo({ cwd: folder });
       const code = await runCli(['chat', 'hi', '--config', fallbackConfig], io);
       expect(code).toBe(0);

@@ -25,7 +25,7 @@ describe('runCli', () => {
   it('names the bad field of an invalid configuration file and exits with 1', async () => {
     const file = join(folder, 'bad.json');
     const providers = { local: { type: 'openai-compatible', baseUrl: 'not a url' } };
-    await writeFile(file, JSON.stringify({ providers }));
+    await writeFile(file, JSON.stringify({ builtInProviders: false, providers }));
     const { code, stdout, stderr } = await run('models', '--config', file);
     expect(code).toBe(1);
     expect(stdout).toBe('');

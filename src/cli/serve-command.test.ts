@@ -21,7 +21,11 @@ let blocker: Server | undefined;
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'genrelay-serve-'));
   config = join(folder, 'genrelay.config.json');
-  const settings = { server: { dataDir: join(folder, 'data') }, log: { level: 'info' } };
+  const settings = {
+    server: { dataDir: join(folder, 'data') },
+    builtInProviders: false,
+    log: { level: 'info' },
+  };
   await writeFile(config, JSON.stringify(settings));
 });
 

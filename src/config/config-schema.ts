@@ -39,6 +39,11 @@ export const configSchema = z.strictObject({
       cooldownMs: z.number().int().nonnegative().default(30_000),
     })
     .prefault({}),
+  /**
+   * Adds the built-in instances that are not configured: the public Spaces, and the API
+   * providers whose keys are in the environment. Off: only what `providers` lists.
+   */
+  builtInProviders: z.boolean().default(true),
   /** Instance name → settings; each provider type checks its own fields. */
   providers: z.record(z.string().regex(/^[\w.-]+$/), z.unknown()).default({}),
   /** Model name or alias → instance names to try, in order. */

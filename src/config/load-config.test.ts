@@ -86,6 +86,13 @@ describe('parseConfig', () => {
     });
   });
 
+  it('leaves the built-ins out when builtInProviders is false', () => {
+    const config = parseConfig({ builtInProviders: false }, 'f', {
+      OPENAI_API_KEY: 'sk-test',
+    });
+    expect(config.providers).toEqual([]);
+  });
+
   it('lets a configured built-in override its defaults, keeping the rest', () => {
     const [openai] = parseConfig(
       { providers: { openai: { baseUrl: 'http://127.0.0.1:9/v1' } } },

@@ -14,7 +14,8 @@ import { formatIssues } from './format-issues.js';
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** The whole, validated configuration, with every provider instance resolved. */
-export interface GenRelayConfig extends Omit<ConfigFile, 'providers'> {
+export interface GenRelayConfig
+  extends Omit<ConfigFile, 'providers' | 'builtInProviders'> {
   providers: ProviderInstance[];
   /** Where it came from (a file path, or `defaults`). */
   source: string;
@@ -71,7 +72,7 @@ export function parseConfig(
     const instance = resolveInstance(id, settings, problems);
     if (instance !== undefined) providers.push(instance);
   }
-  for (const factory of providerFactories) {
+  for (const factory of parsed.data.builtInProviders ? providerFactories : []) {
     for (const builtIn of factory.builtIn ?? []) {
       if (builtIn.id in parsed.data.providers || !builtIn.enabledByDefault(env)) continue;
       const instance = resolveInstance(builtIn.id, {}, problems);
@@ -86,7 +87,8 @@ export function parseConfig(
     });
   }
   if (problems.length > 0) throw new ConfigError(source, problems);
-  return { ...parsed.data, providers, source };
+  const { builtInProviders: _, ...settings } = parsed.data;
+  return { ...settings, providers, source };
 }
 
 /**

@@ -32,7 +32,12 @@ export async function writeConfigFile(
   const path = join(folder, 'genrelay.config.json');
   await writeFile(
     path,
-    JSON.stringify({ server: { dataDir: join(folder, 'data') }, providers }),
+    JSON.stringify({
+      server: { dataDir: join(folder, 'data') },
+      // Only the doubles: a built-in instance would reach the internet.
+      builtInProviders: false,
+      providers,
+    }),
   );
   return { folder, path, remove: () => rm(folder, { recursive: true, force: true }) };
 }

@@ -22,7 +22,12 @@ export async function startGenRelay(
 ): Promise<GenRelayUnderTest> {
   const dataDir = await mkdtemp(join(tmpdir(), 'genrelay-test-'));
   const server = (config.server ?? {}) as Record<string, unknown>;
-  const parsed = parseConfig({ ...config, server: { ...server, dataDir } }, 'test', {});
+  // Only the doubles: a built-in instance would reach the internet.
+  const parsed = parseConfig(
+    { builtInProviders: false, ...config, server: { ...server, dataDir } },
+    'test',
+    {},
+  );
   const runtime = createRuntime(parsed, { env: {} });
   const running = await startServer(runtime, { host: '127.0.0.1', port: 0 });
   return {
