@@ -1,0 +1,45 @@
+import type { JsonValue } from '../core/json.js';
+
+/** Where a job is in its life; `succeeded`, `failed` and `canceled` are final. */
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+
+export const finalStates: readonly JobState[] = ['succeeded', 'failed', 'canceled'];
+
+/** Premium jobs get the larger share of the executors; neither tier starves the other. */
+export type JobTier = 'premium' | 'general';
+
+export type JobKind = 'chat' | 'text2img' | 'img2img' | 'mix2img';
+
+/** A job as a service submits it, on behalf of one of its end users. */
+export interface NewJob {
+  service: string;
+  userId: string;
+  chatId?: string;
+  messageId?: string;
+  /** The service's own id for the request: submitting it again returns the same job. */
+  requestId?: string;
+  tier: JobTier;
+  kind: JobKind;
+  /** The executors that can run it: a model name for the router, or an executor group. */
+  lane: string;
+  payload: JsonValue;
+  /** How much work it is (megapixels × steps, or tokens), for ETAs; 1 when unknown. */
+  work?: number;
+}
+
+export interface JobError {
+  code: string;
+  message: string;
+}
+
+/** A stored job. Times are epoch milliseconds. */
+export interface Job extends NewJob {
+  id: string;
+  state: JobState;
+  attempts: number;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  result?: JsonValue;
+  error?: JobError;
+}
