@@ -221,6 +221,17 @@ describe('SqliteJobStore', () => {
     expect(await jobs.get(job.id)).toMatchObject({ state: 'failed', error });
   });
 
+  it('makes a retried job that is alone in its queue claimable again', async () => {
+    const jobs = open({ maxUserRunning: 1 });
+    const job = (await jobs.submit(newJob('ann'), limits)).job;
+    await jobs.claim('flux', claimOptions);
+    const error = { code: 'timeout', message: 'slow' };
+    expect(
+      await jobs.fail(job.id, worker, error, { allowed: true, maxAttempts: 3 }),
+    ).toBe('queued');
+    expect((await jobs.claim('flux', claimOptions))?.id).toBe(job.id);
+  });
+
   it('puts jobs whose lease ran out back in the queue', async () => {
     let now = 1000;
     const jobs = open({ now: () => now });
@@ -261,6 +272,34 @@ describe('SqliteJobStore', () => {
       const jobs = open({ path });
       expect(await jobs.get(job.id)).toMatchObject({ state: 'queued' });
       expect((await jobs.claim('flux', claimOptions))?.id).toBe(job.id);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('rebuilds its counters on reopening, so caps still hold', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'genrelay-store-'));
+    try {
+      const path = join(folder, 'jobs.sqlite');
+      const first = new SqliteJobStore({ path, maxUserRunning: 1 });
+      for (let index = 0; index < 3; index++) await first.submit(newJob('ann'), limits);
+      await first.submit(newJob('bob'), limits);
+      await first.claim('flux', claimOptions);
+      await first.close();
+      const jobs = open({ path, maxUserRunning: 1 });
+      await expect(
+        jobs.submit(newJob('ann'), { ...limits, maxUserQueueSize: 2 }),
+      ).rejects.toMatchObject({
+        code: 'queue_full',
+      });
+      await expect(
+        jobs.submit(newJob('cat'), { ...limits, maxQueueSize: 3 }),
+      ).rejects.toMatchObject({
+        code: 'queue_full',
+      });
+      // ann still has a job running, so bob is next, then nobody until ann's finishes.
+      expect((await jobs.claim('flux', claimOptions))?.userId).toBe('bob');
+      expect((await jobs.claim('flux', claimOptions))?.userId).toBeUndefined();
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

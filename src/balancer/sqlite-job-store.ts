@@ -11,17 +11,9 @@ import type {
   JobStore,
   SubmitResult,
 } from './job-store.js';
+import { QueueCounters } from './queue-counters.js';
 import { sqliteSchema } from './sqlite-schema.js';
-
-interface QueueRow {
-  lane: string;
-  service: string;
-  user_id: string;
-  tier: string;
-  queued: number;
-  turn: number;
-  head_seq: number | null;
-}
+import { prepareStatements, type QueueRow } from './sqlite-statements.js';
 
 export interface SqliteJobStoreOptions {
   /** A file path, or `:memory:`. */
@@ -31,16 +23,20 @@ export interface SqliteJobStoreOptions {
   now?: () => number;
 }
 
+type Retry = { allowed: boolean; maxAttempts: number };
+
 /**
  * The embedded job store: SQLite in WAL mode, so a committed job survives the process
- * being killed at any moment. better-sqlite3 is synchronous, which makes each
- * transaction atomic within the process without locks.
+ * being killed at any moment. better-sqlite3 is synchronous, so each method is one
+ * transaction that nothing else in the process can interleave with.
  */
 export class SqliteJobStore implements JobStore {
   private readonly db: Database.Database;
   private readonly now: () => number;
   private readonly maxUserRunning: number;
-  private readonly statement: ReturnType<typeof prepare>;
+  private readonly statement: ReturnType<typeof prepareStatements>;
+  private readonly counters = new QueueCounters();
+  private readonly transactions;
 
   constructor(options: SqliteJobStoreOptions) {
     if (options.path !== ':memory:')
@@ -49,111 +45,30 @@ export class SqliteJobStore implements JobStore {
     // WAL with synchronous=NORMAL loses nothing when the process dies, only on power loss.
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // The queue's hot pages stay in memory: 64 MiB holds the indexes of ~1M jobs.
+    this.db.pragma('cache_size = -65536');
     this.db.exec(sqliteSchema);
-    this.statement = prepare(this.db);
+    this.statement = prepareStatements(this.db);
     this.now = options.now ?? Date.now;
     this.maxUserRunning = options.maxUserRunning;
+    this.rebuildCounters();
+    // Built once: better-sqlite3 wraps each in BEGIN/COMMIT, and ROLLBACK on a throw.
+    this.transactions = {
+      insert: this.db.transaction(this.insert.bind(this)),
+      claim: this.db.transaction(this.claimNext.bind(this)),
+      complete: this.db.transaction(this.completeRunning.bind(this)),
+      fail: this.db.transaction(this.failRunning.bind(this)),
+      cancel: this.db.transaction(this.cancelJob.bind(this)),
+      recover: this.db.transaction(this.recover.bind(this)),
+    };
   }
 
   async submit(job: NewJob, limits: AdmissionLimits): Promise<SubmitResult> {
-    return this.db.transaction(() => this.insert(job, limits))();
-  }
-
-  private insert(job: NewJob, limits: AdmissionLimits): SubmitResult {
-    const s = this.statement;
-    if (job.requestId !== undefined) {
-      const existing = s.jobByRequest.get(job.service, job.requestId) as
-        | JobRow
-        | undefined;
-      if (existing !== undefined) return { job: jobFromRow(existing), created: false };
-    }
-    const total = (s.totalQueued.get() as { value: number }).value;
-    if (total >= limits.maxQueueSize) {
-      throw new QueueFullError(
-        `The queue is full: ${total} jobs wait (balancer.maxQueueSize)`,
-      );
-    }
-    s.ensureUser.run(job.service, job.userId);
-    const user = s.user.get(job.service, job.userId) as {
-      queued: number;
-      running: number;
-    };
-    if (user.queued >= limits.maxUserQueueSize) {
-      throw new QueueFullError(
-        `User "${job.userId}" already has ${user.queued} queued jobs; the limit (max_user_queue_size) is ${limits.maxUserQueueSize}`,
-        { param: 'max_user_queue_size' },
-      );
-    }
-    const now = this.now();
-    const id = randomUUID();
-    const { lastInsertRowid } = s.insertJob.run(
-      id,
-      job.service,
-      job.userId,
-      job.chatId ?? null,
-      job.messageId ?? null,
-      job.requestId ?? null,
-      job.tier,
-      job.kind,
-      job.lane,
-      JSON.stringify(job.payload),
-      job.work ?? 1,
-      now,
-    );
-    const seq = Number(lastInsertRowid);
-    const queue = s.queue.get(job.lane, job.service, job.userId, job.tier) as
-      | QueueRow
-      | undefined;
-    const ready = user.running < this.maxUserRunning ? 1 : 0;
-    if (queue === undefined || queue.queued === 0) {
-      // A user who was idle joins at the tier's clock, but never before their own last
-      // turn: emptying a queue must not buy an earlier place.
-      const clock = this.clock(job.lane, job.tier);
-      const turn = Math.max(clock, queue?.turn ?? clock);
-      s.upsertQueueHead.run(
-        job.lane,
-        job.service,
-        job.userId,
-        job.tier,
-        turn,
-        seq,
-        ready,
-      );
-    } else {
-      s.queueGrew.run(job.lane, job.service, job.userId, job.tier);
-    }
-    s.userQueued.run(1, job.service, job.userId);
-    s.addTotalQueued.run(1);
-    return { job: jobFromRow(s.jobById.get(id) as JobRow), created: true };
+    return this.transactions.insert(job, limits);
   }
 
   async claim(lane: string, options: ClaimOptions): Promise<Job | undefined> {
-    return this.db.transaction(() => {
-      const s = this.statement;
-      for (const tier of options.tiers) {
-        const queue = s.nextQueue.get(lane, tier) as QueueRow | undefined;
-        if (queue?.head_seq == null) continue;
-        const now = this.now();
-        s.startJob.run(now, now + options.leaseMs, options.worker, queue.head_seq);
-        s.setClock.run(lane, tier, queue.turn);
-        const next = s.nextHead.get(lane, queue.service, queue.user_id, tier) as
-          | { seq: number }
-          | undefined;
-        s.queueShrank.run(
-          queue.turn + 1,
-          next?.seq ?? null,
-          lane,
-          queue.service,
-          queue.user_id,
-          tier,
-        );
-        s.userQueued.run(-1, queue.service, queue.user_id);
-        s.addTotalQueued.run(-1);
-        this.changeRunning(queue.service, queue.user_id, 1);
-        return jobFromRow(s.jobBySeq.get(queue.head_seq) as JobRow);
-      }
-      return undefined;
-    })();
+    return this.transactions.claim(lane, options);
   }
 
   async renew(id: string, worker: string, leaseMs: number): Promise<boolean> {
@@ -161,45 +76,15 @@ export class SqliteJobStore implements JobStore {
   }
 
   async complete(id: string, worker: string, result: Job['result']): Promise<boolean> {
-    return this.db.transaction(() => {
-      const row = this.statement.runningJob.get(id, worker) as JobRow | undefined;
-      if (row === undefined) return false;
-      this.finish(row, 'succeeded', JSON.stringify(result ?? null), null);
-      return true;
-    })();
+    return this.transactions.complete(id, worker, result);
   }
 
-  async fail(
-    id: string,
-    worker: string,
-    error: JobError,
-    retry: { allowed: boolean; maxAttempts: number },
-  ): Promise<JobState | undefined> {
-    return this.db.transaction(() => {
-      const row = this.statement.runningJob.get(id, worker) as JobRow | undefined;
-      if (row === undefined) return undefined;
-      if (retry.allowed && row.attempts < retry.maxAttempts) {
-        this.requeue(row, error);
-        return 'queued' as const;
-      }
-      this.finish(row, 'failed', null, JSON.stringify(error));
-      return 'failed' as const;
-    })();
+  async fail(id: string, worker: string, error: JobError, retry: Retry) {
+    return this.transactions.fail(id, worker, error, retry);
   }
 
   async cancel(id: string, service: string): Promise<Job | undefined> {
-    return this.db.transaction(() => {
-      const s = this.statement;
-      const row = s.jobById.get(id) as JobRow | undefined;
-      if (row === undefined || row.service !== service) return undefined;
-      if (row.state === 'running') {
-        this.finish(row, 'canceled', null, null);
-      } else if (row.state === 'queued') {
-        s.endJob.run('canceled', this.now(), null, null, row.id);
-        this.leaveQueue(row);
-      }
-      return jobFromRow(s.jobById.get(id) as JobRow);
-    })();
+    return this.transactions.cancel(id, service);
   }
 
   async get(id: string, service?: string): Promise<Job | undefined> {
@@ -213,30 +98,17 @@ export class SqliteJobStore implements JobStore {
     service: string,
     filter: { userId?: string; state?: JobState; limit?: number },
   ): Promise<Job[]> {
-    const rows = this.statement.list.all(
+    const rows = this.statement.list.all({
       service,
-      filter.userId ?? null,
-      filter.userId ?? null,
-      filter.state ?? null,
-      filter.state ?? null,
-      filter.limit ?? 100,
-    ) as JobRow[];
+      user: filter.userId ?? null,
+      state: filter.state ?? null,
+      limit: filter.limit ?? 100,
+    }) as JobRow[];
     return rows.map(jobFromRow);
   }
 
   async recoverExpired(now: number, maxAttempts: number): Promise<number> {
-    return this.db.transaction(() => {
-      const rows = this.statement.expired.all(now) as JobRow[];
-      const error = {
-        code: 'lease_expired',
-        message: 'The process running the job stopped',
-      };
-      for (const row of rows) {
-        if (row.attempts < maxAttempts) this.requeue(row, error);
-        else this.finish(row, 'failed', null, JSON.stringify(error));
-      }
-      return rows.length;
-    })();
+    return this.transactions.recover(now, maxAttempts);
   }
 
   async position(id: string): Promise<number | undefined> {
@@ -244,32 +116,160 @@ export class SqliteJobStore implements JobStore {
     const row = s.jobById.get(id) as JobRow | undefined;
     if (row === undefined || row.state !== 'queued') return undefined;
     const queue = s.queue.get(row.lane, row.service, row.user_id, row.tier) as QueueRow;
-    const before = (
-      s.ownAhead.get(row.lane, row.service, row.user_id, row.tier, row.seq) as {
-        count: number;
-      }
-    ).count;
-    // The job's own turn; another queue has a job ahead for each of its turns before it.
-    const turn = queue.turn + before;
+    const own = s.ownAhead.get(row.lane, row.service, row.user_id, row.tier, row.seq) as {
+      count: number;
+    };
+    // The job's own turn; each other queue has a job ahead for each of its earlier turns.
     const others = s.othersAhead.get({
-      turn,
+      turn: queue.turn + own.count,
       seq: row.seq,
       lane: row.lane,
       tier: row.tier,
       service: row.service,
       user: row.user_id,
     }) as { ahead: number | null };
-    return before + (others.ahead ?? 0);
+    return own.count + (others.ahead ?? 0);
   }
 
   async close(): Promise<void> {
     this.db.close();
   }
 
-  private clock(lane: string, tier: string): number {
-    return (
-      (this.statement.clock.get(lane, tier) as { turn: number } | undefined)?.turn ?? 0
+  private insert(job: NewJob, limits: AdmissionLimits): SubmitResult {
+    const s = this.statement;
+    if (job.requestId !== undefined) {
+      const existing = s.jobByRequest.get(job.service, job.requestId) as
+        | JobRow
+        | undefined;
+      if (existing !== undefined) return { job: jobFromRow(existing), created: false };
+    }
+    const total = this.counters.totalQueued;
+    if (total >= limits.maxQueueSize) {
+      throw new QueueFullError(
+        `The queue is full: ${total} jobs wait (balancer.maxQueueSize)`,
+      );
+    }
+    const user = this.counters.user(job.service, job.userId);
+    if (user.queued >= limits.maxUserQueueSize) {
+      throw new QueueFullError(
+        `User "${job.userId}" already has ${user.queued} queued jobs; the limit (max_user_queue_size) is ${limits.maxUserQueueSize}`,
+        { param: 'max_user_queue_size' },
+      );
+    }
+    const id = randomUUID();
+    const { lastInsertRowid } = s.insertJob.run(
+      id,
+      job.service,
+      job.userId,
+      job.chatId ?? null,
+      job.messageId ?? null,
+      job.requestId ?? null,
+      job.tier,
+      job.kind,
+      job.lane,
+      JSON.stringify(job.payload),
+      job.work ?? 1,
+      this.now(),
     );
+    const seq = Number(lastInsertRowid);
+    const queue = s.queue.get(job.lane, job.service, job.userId, job.tier) as
+      | QueueRow
+      | undefined;
+    if (queue === undefined || queue.queued === 0) {
+      // A user who was idle joins at the tier's clock, but never before their own next
+      // turn: emptying a queue must not buy an earlier place.
+      const clock = this.counters.clock(job.lane, job.tier);
+      const turn = Math.max(clock, queue?.turn ?? clock);
+      const ready = user.running < this.maxUserRunning ? 1 : 0;
+      s.upsertQueueHead.run(
+        job.lane,
+        job.service,
+        job.userId,
+        job.tier,
+        turn,
+        seq,
+        ready,
+      );
+    } else {
+      s.queueGrew.run(job.lane, job.service, job.userId, job.tier);
+    }
+    const stored = jobFromRow(s.jobById.get(id) as JobRow);
+    // Counters change last, once every statement has succeeded.
+    this.counters.change(job.service, job.userId, 1, 0);
+    return { job: stored, created: true };
+  }
+
+  private claimNext(lane: string, options: ClaimOptions): Job | undefined {
+    const s = this.statement;
+    for (const tier of options.tiers) {
+      const queue = s.nextQueue.get(lane, tier) as QueueRow | undefined;
+      if (queue?.head_seq == null) continue;
+      const now = this.now();
+      s.startJob.run(now, now + options.leaseMs, options.worker, queue.head_seq);
+      const next = s.nextHead.get(lane, queue.service, queue.user_id, tier) as
+        | { seq: number }
+        | undefined;
+      s.queueShrank.run(
+        queue.turn + 1,
+        next?.seq ?? null,
+        lane,
+        queue.service,
+        queue.user_id,
+        tier,
+      );
+      const job = jobFromRow(s.jobBySeq.get(queue.head_seq) as JobRow);
+      this.counters.advance(lane, tier, queue.turn);
+      this.changeCounts(queue.service, queue.user_id, -1, 1);
+      return job;
+    }
+    return undefined;
+  }
+
+  private completeRunning(id: string, worker: string, result: Job['result']): boolean {
+    const row = this.statement.runningJob.get(id, worker) as JobRow | undefined;
+    if (row === undefined) return false;
+    this.finish(row, 'succeeded', JSON.stringify(result ?? null), null);
+    return true;
+  }
+
+  private failRunning(id: string, worker: string, error: JobError, retry: Retry) {
+    const row = this.statement.runningJob.get(id, worker) as JobRow | undefined;
+    if (row === undefined) return undefined;
+    if (retry.allowed && row.attempts < retry.maxAttempts) {
+      this.requeue(row, error);
+      return 'queued' as const;
+    }
+    this.finish(row, 'failed', null, JSON.stringify(error));
+    return 'failed' as const;
+  }
+
+  private cancelJob(id: string, service: string): Job | undefined {
+    const s = this.statement;
+    const row = s.jobById.get(id) as JobRow | undefined;
+    if (row === undefined || row.service !== service) return undefined;
+    if (row.state === 'running') this.finish(row, 'canceled', null, null);
+    if (row.state === 'queued') {
+      s.endJob.run('canceled', this.now(), null, null, row.id);
+      const next = s.nextHead.get(row.lane, row.service, row.user_id, row.tier) as
+        | { seq: number }
+        | undefined;
+      s.queueLost.run(next?.seq ?? null, row.lane, row.service, row.user_id, row.tier);
+      this.changeCounts(row.service, row.user_id, -1, 0);
+    }
+    return jobFromRow(s.jobById.get(id) as JobRow);
+  }
+
+  private recover(now: number, maxAttempts: number): number {
+    const rows = this.statement.expired.all(now) as JobRow[];
+    const error = {
+      code: 'lease_expired',
+      message: 'The process running the job stopped',
+    };
+    for (const row of rows) {
+      if (row.attempts < maxAttempts) this.requeue(row, error);
+      else this.finish(row, 'failed', null, JSON.stringify(error));
+    }
+    return rows.length;
   }
 
   /** Ends a running job in a final state and frees its user's slot. */
@@ -280,7 +280,7 @@ export class SqliteJobStore implements JobStore {
     error: string | null,
   ) {
     this.statement.endJob.run(state, this.now(), result, error, row.id);
-    this.changeRunning(row.service, row.user_id, -1);
+    this.changeCounts(row.service, row.user_id, 0, -1);
   }
 
   /** Puts a running job back at the head of its user's queue, at the turn it had. */
@@ -290,132 +290,49 @@ export class SqliteJobStore implements JobStore {
     const queue = s.queue.get(row.lane, row.service, row.user_id, row.tier) as QueueRow;
     const head =
       queue.head_seq === null || row.seq < queue.head_seq ? row.seq : queue.head_seq;
+    const running = this.counters.user(row.service, row.user_id).running - 1;
+    const ready = running < this.maxUserRunning ? 1 : 0;
     s.queueReturned.run(
       queue.turn - 1,
       head,
+      ready,
       row.lane,
       row.service,
       row.user_id,
       row.tier,
     );
-    s.userQueued.run(1, row.service, row.user_id);
-    s.addTotalQueued.run(1);
-    this.changeRunning(row.service, row.user_id, -1);
+    this.changeCounts(row.service, row.user_id, 1, -1);
   }
 
-  /** Takes a canceled queued job out of its user's queue. */
-  private leaveQueue(row: JobRow) {
-    const s = this.statement;
-    const next = s.nextHead.get(row.lane, row.service, row.user_id, row.tier) as
-      | { seq: number }
-      | undefined;
-    s.queueLost.run(next?.seq ?? null, row.lane, row.service, row.user_id, row.tier);
-    s.userQueued.run(-1, row.service, row.user_id);
-    s.addTotalQueued.run(-1);
-    this.refreshReady(row.service, row.user_id);
+  /**
+   * Counts a user's jobs moving between queued and running. Their queues are ready while
+   * they hold jobs and the user has a free running slot, so the flag of all of them is
+   * written when the user reaches or leaves the running cap.
+   */
+  private changeCounts(service: string, userId: string, queued: number, running: number) {
+    const before = this.counters.user(service, userId).running < this.maxUserRunning;
+    const counts = this.counters.change(service, userId, queued, running);
+    const after = counts.running < this.maxUserRunning;
+    if (before !== after) this.statement.setReady.run(after ? 1 : 0, service, userId);
   }
 
-  private changeRunning(service: string, userId: string, change: number) {
-    this.statement.userRunning.run(change, service, userId);
-    this.refreshReady(service, userId);
+  /** Counters and clocks from the tables, as they were when the process last stopped. */
+  private rebuildCounters() {
+    const users = this.statement.activeUsers.all() as {
+      service: string;
+      user_id: string;
+      queued: number;
+      running: number;
+    }[];
+    for (const user of users) {
+      this.counters.change(user.service, user.user_id, user.queued, user.running);
+    }
+    // Every head waits at or after its lane's clock, so the smallest turn is a safe clock.
+    const clocks = this.statement.laneClocks.all() as {
+      lane: string;
+      tier: string;
+      turn: number;
+    }[];
+    for (const clock of clocks) this.counters.advance(clock.lane, clock.tier, clock.turn);
   }
-
-  /** A user's queues are ready while they have jobs and a free running slot. */
-  private refreshReady(service: string, userId: string) {
-    const user = this.statement.user.get(service, userId) as { running: number };
-    this.statement.setReady.run(
-      user.running < this.maxUserRunning ? 1 : 0,
-      service,
-      userId,
-    );
-  }
-}
-
-function prepare(db: Database.Database) {
-  const sql = (text: string) => db.prepare(text);
-  return {
-    jobById: sql('SELECT * FROM jobs WHERE id = ?'),
-    jobBySeq: sql('SELECT * FROM jobs WHERE seq = ?'),
-    jobByRequest: sql('SELECT * FROM jobs WHERE service = ? AND request_id = ?'),
-    runningJob: sql(
-      "SELECT * FROM jobs WHERE id = ? AND state = 'running' AND worker = ?",
-    ),
-    insertJob: sql(
-      `INSERT INTO jobs (id, service, user_id, chat_id, message_id, request_id, tier, kind, lane, payload, work, state, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
-    ),
-    startJob: sql(
-      "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, lease_until = ?, worker = ? WHERE seq = ?",
-    ),
-    renew: sql(
-      "UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running' AND worker = ?",
-    ),
-    endJob: sql(
-      'UPDATE jobs SET state = ?, finished_at = ?, result = ?, error = ?, lease_until = NULL WHERE id = ?',
-    ),
-    requeueJob: sql(
-      "UPDATE jobs SET state = 'queued', error = ?, started_at = NULL, lease_until = NULL, worker = NULL WHERE id = ?",
-    ),
-    expired: sql(
-      "SELECT * FROM jobs WHERE state = 'running' AND lease_until < ? ORDER BY seq",
-    ),
-    list: sql(
-      `SELECT * FROM jobs WHERE service = ? AND (? IS NULL OR user_id = ?) AND (? IS NULL OR state = ?)
-       ORDER BY seq DESC LIMIT ?`,
-    ),
-    queue: sql(
-      'SELECT * FROM queues WHERE lane = ? AND service = ? AND user_id = ? AND tier = ?',
-    ),
-    nextQueue: sql(
-      'SELECT * FROM queues WHERE lane = ? AND tier = ? AND ready = 1 ORDER BY turn, head_seq LIMIT 1',
-    ),
-    nextHead: sql(
-      "SELECT seq FROM jobs WHERE lane = ? AND service = ? AND user_id = ? AND tier = ? AND state = 'queued' ORDER BY seq LIMIT 1",
-    ),
-    upsertQueueHead: sql(
-      `INSERT INTO queues (lane, service, user_id, tier, queued, turn, head_seq, ready) VALUES (?, ?, ?, ?, 1, ?, ?, ?)
-       ON CONFLICT (lane, service, user_id, tier) DO UPDATE SET queued = 1, turn = excluded.turn,
-         head_seq = excluded.head_seq, ready = excluded.ready`,
-    ),
-    queueGrew: sql(
-      'UPDATE queues SET queued = queued + 1 WHERE lane = ? AND service = ? AND user_id = ? AND tier = ?',
-    ),
-    queueShrank: sql(
-      'UPDATE queues SET queued = queued - 1, turn = ?, head_seq = ? WHERE lane = ? AND service = ? AND user_id = ? AND tier = ?',
-    ),
-    queueReturned: sql(
-      'UPDATE queues SET queued = queued + 1, turn = ?, head_seq = ? WHERE lane = ? AND service = ? AND user_id = ? AND tier = ?',
-    ),
-    queueLost: sql(
-      'UPDATE queues SET queued = queued - 1, head_seq = ? WHERE lane = ? AND service = ? AND user_id = ? AND tier = ?',
-    ),
-    setReady: sql(
-      'UPDATE queues SET ready = CASE WHEN queued > 0 THEN ? ELSE 0 END WHERE service = ? AND user_id = ?',
-    ),
-    ownAhead: sql(
-      "SELECT COUNT(*) AS count FROM jobs WHERE lane = ? AND service = ? AND user_id = ? AND tier = ? AND state = 'queued' AND seq < ?",
-    ),
-    othersAhead: sql(
-      `SELECT SUM(CASE WHEN d >= queued THEN queued WHEN d > 0 THEN d ELSE 0 END) AS ahead FROM (
-         SELECT queued, @turn - turn + CASE WHEN head_seq < @seq THEN 1 ELSE 0 END AS d FROM queues
-         WHERE lane = @lane AND tier = @tier AND queued > 0 AND NOT (service = @service AND user_id = @user))`,
-    ),
-    ensureUser: sql(
-      'INSERT INTO users (service, user_id) VALUES (?, ?) ON CONFLICT (service, user_id) DO NOTHING',
-    ),
-    user: sql('SELECT queued, running FROM users WHERE service = ? AND user_id = ?'),
-    userQueued: sql(
-      'UPDATE users SET queued = queued + ? WHERE service = ? AND user_id = ?',
-    ),
-    userRunning: sql(
-      'UPDATE users SET running = running + ? WHERE service = ? AND user_id = ?',
-    ),
-    clock: sql('SELECT turn FROM clocks WHERE lane = ? AND tier = ?'),
-    setClock: sql(
-      `INSERT INTO clocks (lane, tier, turn) VALUES (?, ?, ?)
-       ON CONFLICT (lane, tier) DO UPDATE SET turn = CASE WHEN excluded.turn > turn THEN excluded.turn ELSE turn END`,
-    ),
-    totalQueued: sql("SELECT value FROM totals WHERE name = 'queued'"),
-    addTotalQueued: sql("UPDATE totals SET value = value + ? WHERE name = 'queued'"),
-  };
 }

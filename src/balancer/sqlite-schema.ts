@@ -5,7 +5,10 @@
  * `queues` holds one row per (lane, service, user, tier): a FIFO of that user's jobs whose
  * head has a virtual start `turn`. The next job of a lane is the head of the ready queue
  * with the smallest (turn, head_seq): one indexed lookup, whatever the queue's length.
- * Each dispatch moves that queue's turn on by one, so users take turns.
+ * Each dispatch moves that queue's turn on by one, so users take turns. Counters (jobs per
+ * user, per store) and each lane's clock live in memory, rebuilt from these tables when
+ * the store opens: SQLite serves one process, and writing them would double the pages
+ * every transaction touches.
  */
 export const sqliteSchema = `
 CREATE TABLE IF NOT EXISTS jobs (
@@ -32,9 +35,10 @@ CREATE TABLE IF NOT EXISTS jobs (
   error TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS jobs_request ON jobs (service, request_id) WHERE request_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (lane, service, user_id, tier, state, seq);
-CREATE INDEX IF NOT EXISTS jobs_lease ON jobs (state, lease_until);
-CREATE INDEX IF NOT EXISTS jobs_listing ON jobs (service, user_id, state, seq);
+-- Partial indexes: a job leaving the queue or finishing touches only the entries it had.
+CREATE INDEX IF NOT EXISTS jobs_queued ON jobs (lane, service, user_id, tier, seq) WHERE state = 'queued';
+CREATE INDEX IF NOT EXISTS jobs_leased ON jobs (lease_until) WHERE state = 'running';
+CREATE INDEX IF NOT EXISTS jobs_listing ON jobs (service, user_id, seq);
 
 CREATE TABLE IF NOT EXISTS queues (
   lane TEXT NOT NULL,
@@ -49,25 +53,4 @@ CREATE TABLE IF NOT EXISTS queues (
 );
 CREATE INDEX IF NOT EXISTS queues_next ON queues (lane, tier, ready, turn, head_seq);
 CREATE INDEX IF NOT EXISTS queues_user ON queues (service, user_id);
-
-CREATE TABLE IF NOT EXISTS users (
-  service TEXT NOT NULL,
-  user_id TEXT NOT NULL,
-  queued INTEGER NOT NULL DEFAULT 0,
-  running INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (service, user_id)
-);
-
-CREATE TABLE IF NOT EXISTS clocks (
-  lane TEXT NOT NULL,
-  tier TEXT NOT NULL,
-  turn REAL NOT NULL,
-  PRIMARY KEY (lane, tier)
-);
-
-CREATE TABLE IF NOT EXISTS totals (
-  name TEXT PRIMARY KEY,
-  value INTEGER NOT NULL
-);
-INSERT INTO totals (name, value) VALUES ('queued', 0) ON CONFLICT DO NOTHING;
 `;
