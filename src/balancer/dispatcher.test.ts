@@ -1,0 +1,299 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidRequestError, UpstreamError } from '../core/errors.js';
+import type { StreamPart } from '../core/stream-part.js';
+import { Dispatcher, type LaneExecutor } from './dispatcher.js';
+import type { Job, NewJob } from './job.js';
+import { type JobEvent, JobEvents } from './job-events.js';
+import type { ResultStorage } from './result-storage.js';
+import { SqliteJobStore } from './sqlite-job-store.js';
+
+const limits = { maxUserQueueSize: 100, maxQueueSize: 1000 };
+
+function memoryStorage(): ResultStorage & { saved: Uint8Array[] } {
+  const saved: Uint8Array[] = [];
+  return {
+    saved,
+    save: async (data, mediaType) => {
+      saved.push(data);
+      return { key: `key-${saved.length}.png`, mediaType, size: data.byteLength };
+    },
+    open: async () => undefined,
+  };
+}
+
+const newJob = (userId: string, payload: NewJob['payload'] = {}): NewJob => ({
+  service: 'bot',
+  userId,
+  tier: 'general',
+  kind: 'text2img',
+  lane: 'gpu',
+  payload,
+});
+
+let store: SqliteJobStore;
+let dispatcher: Dispatcher;
+
+function setUp(
+  executor: LaneExecutor,
+  options: { maxAttempts?: number; attemptTimeoutMs?: number } = {},
+) {
+  store = new SqliteJobStore({ path: ':memory:', maxUserRunning: 10 });
+  const events = new JobEvents({ retentionMs: 10_000, maxHistory: 100 });
+  const storage = memoryStorage();
+  dispatcher = new Dispatcher({
+    store,
+    events,
+    storage,
+    lane: (name) => (name === 'gpu' ? executor : undefined),
+    premiumShare: 0.75,
+    leaseMs: 30_000,
+    maxAttempts: options.maxAttempts ?? 3,
+    attemptTimeoutMs: () => options.attemptTimeoutMs ?? 5_000,
+    worker: 'test',
+    soleWorker: true,
+  });
+  return { events, storage };
+}
+
+async function submitAndWait(
+  events: JobEvents,
+  job: NewJob,
+): Promise<{ job: Job; events: JobEvent[] }> {
+  const submitted = (await store.submit(job, limits)).job;
+  const received: JobEvent[] = [];
+  const done = (async () => {
+    for await (const event of events.subscribe(submitted.id, AbortSignal.timeout(5000)))
+      received.push(event);
+  })();
+  await dispatcher.wake('gpu');
+  await done;
+  return { job: (await store.get(submitted.id)) as Job, events: received };
+}
+
+afterEach(async () => {
+  await dispatcher?.stop();
+  await store?.close();
+});
+
+describe('Dispatcher', () => {
+  it('runs a job, streams its parts, stores its images and records the result', async () => {
+    const { events, storage } = setUp({
+      slots: 1,
+      async *run() {
+        yield { type: 'progress', fraction: 0.5 };
+        yield {
+          type: 'image',
+          data: new Uint8Array([1, 2]),
+          mediaType: 'image/png',
+          width: 8,
+          height: 8,
+          seed: 7,
+        };
+        yield { type: 'finish', reason: 'stop' };
+      },
+    });
+    const { job, events: received } = await submitAndWait(events, newJob('ann'));
+    expect(received).toEqual([
+      { type: 'state', state: 'running', attempt: 1 },
+      { type: 'progress', fraction: 0.5 },
+      {
+        type: 'image',
+        mediaType: 'image/png',
+        width: 8,
+        height: 8,
+        seed: 7,
+        url: '/v1/files/key-1.png',
+      },
+      { type: 'finish', reason: 'stop' },
+      { type: 'state', state: 'succeeded' },
+    ]);
+    expect(storage.saved).toEqual([new Uint8Array([1, 2])]);
+    expect(job).toMatchObject({
+      state: 'succeeded',
+      result: {
+        images: [
+          { key: 'key-1.png', mediaType: 'image/png', width: 8, height: 8, seed: 7 },
+        ],
+      },
+    });
+  });
+
+  it('never runs more jobs of a lane at once than it has slots', async () => {
+    let running = 0;
+    let most = 0;
+    const { events } = setUp({
+      slots: 2,
+      async *run() {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running--;
+        yield { type: 'text', delta: 'ok' };
+      },
+    });
+    const jobs = await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        store.submit(newJob(`user-${index}`), limits),
+      ),
+    );
+    await dispatcher.wake('gpu');
+    for (const { job } of jobs) {
+      for await (const _event of events.subscribe(job.id, AbortSignal.timeout(5000))) {
+        // drain until the job's events end
+      }
+    }
+    expect(most).toBe(2);
+    for (const { job } of jobs)
+      expect((await store.get(job.id))?.state).toBe('succeeded');
+  });
+
+  it('retries a retryable failure, then fails with the last error after the last attempt', async () => {
+    let calls = 0;
+    const { events } = setUp(
+      {
+        slots: 1,
+        // biome-ignore lint/correctness/useYield: it fails before yielding anything.
+        async *run() {
+          calls++;
+          throw new UpstreamError(`down ${calls}`, { retryable: true });
+        },
+      },
+      { maxAttempts: 3 },
+    );
+    const { job, events: received } = await submitAndWait(events, newJob('ann'));
+    expect(calls).toBe(3);
+    expect(job).toMatchObject({
+      state: 'failed',
+      attempts: 3,
+      error: { code: 'upstream_error', message: 'down 3' },
+    });
+    const errors = received.filter((event) => event.type === 'error');
+    expect(errors.map((event) => 'fatal' in event && event.fatal)).toEqual([
+      false,
+      false,
+      true,
+    ]);
+  });
+
+  it('fails a request error at once, without retrying', async () => {
+    let calls = 0;
+    const { events } = setUp({
+      slots: 1,
+      // biome-ignore lint/correctness/useYield: it fails before yielding anything.
+      async *run() {
+        calls++;
+        throw new InvalidRequestError('bad prompt');
+      },
+    });
+    const { job } = await submitAndWait(events, newJob('ann'));
+    expect(calls).toBe(1);
+    expect(job).toMatchObject({ state: 'failed', error: { code: 'invalid_request' } });
+  });
+
+  it('aborts an attempt that outlives its bound, and tries again', async () => {
+    let calls = 0;
+    const { events } = setUp(
+      {
+        slots: 1,
+        async *run(_job, signal) {
+          calls++;
+          if (calls === 1) {
+            await new Promise((resolve, reject) => {
+              signal.addEventListener('abort', () => reject(signal.reason));
+            });
+          }
+          yield { type: 'text', delta: 'second time' };
+        },
+      },
+      { attemptTimeoutMs: 50 },
+    );
+    const { job, events: received } = await submitAndWait(events, newJob('ann'));
+    expect(job).toMatchObject({
+      state: 'succeeded',
+      attempts: 2,
+      result: { text: 'second time' },
+    });
+    expect(received.find((event) => event.type === 'error')).toMatchObject({
+      code: 'timeout',
+      fatal: false,
+    });
+  });
+
+  it('cancels a running job: its executor sees the abort', async () => {
+    let aborted = false;
+    const { events } = setUp({
+      slots: 1,
+      async *run(_job, signal): AsyncGenerator<StreamPart> {
+        yield { type: 'progress', fraction: 0.1 };
+        await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        aborted = true;
+        throw signal.reason;
+      },
+    });
+    const submitted = (await store.submit(newJob('ann'), limits)).job;
+    const received: JobEvent[] = [];
+    const done = (async () => {
+      for await (const event of events.subscribe(
+        submitted.id,
+        AbortSignal.timeout(5000),
+      )) {
+        received.push(event);
+        if (event.type === 'progress') {
+          await store.cancel(submitted.id, 'bot');
+          dispatcher.abort(submitted.id);
+        }
+      }
+    })();
+    await dispatcher.wake('gpu');
+    await done;
+    expect(aborted).toBe(true);
+    expect(received.at(-1)).toEqual({ type: 'state', state: 'canceled' });
+    expect((await store.get(submitted.id))?.state).toBe('canceled');
+  });
+
+  it('leaves running jobs to the next start when it stops, which runs them again', async () => {
+    let started = 0;
+    setUp({
+      slots: 1,
+      async *run(_job, signal) {
+        started++;
+        await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        yield { type: 'text', delta: 'never' };
+      },
+    });
+    const { job } = await store.submit(newJob('ann'), limits);
+    await dispatcher.wake('gpu');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await dispatcher.stop();
+    expect((await store.get(job.id))?.state).toBe('running');
+    const events = new JobEvents({ retentionMs: 1000, maxHistory: 10 });
+    dispatcher = new Dispatcher({
+      store,
+      events,
+      storage: memoryStorage(),
+      lane: () => ({
+        slots: 1,
+        run: async function* () {
+          yield { type: 'text', delta: 'again' };
+        },
+      }),
+      premiumShare: 0.75,
+      leaseMs: 30_000,
+      maxAttempts: 3,
+      attemptTimeoutMs: () => 5000,
+      worker: 'restarted',
+      soleWorker: true,
+    });
+    await dispatcher.start();
+    await dispatcher.wake('gpu');
+    for await (const _event of events.subscribe(job.id, AbortSignal.timeout(5000))) {
+      // until the job ends
+    }
+    expect(await store.get(job.id)).toMatchObject({
+      state: 'succeeded',
+      attempts: 2,
+      result: { text: 'again' },
+    });
+    expect(started).toBe(1);
+  });
+});

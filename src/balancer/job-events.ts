@@ -1,0 +1,109 @@
+import type { StreamPart } from '../core/stream-part.js';
+import type { JobState } from './job.js';
+
+/** What a job's subscribers hear: its stream parts, plus its changes of state. */
+export type JobEvent = StreamPart | { type: 'state'; state: JobState; attempt?: number };
+
+interface Listener {
+  push(event: JobEvent): void;
+  /** Called when the job's events end, so a waiting subscriber can finish. */
+  wake(): void;
+}
+
+interface Channel {
+  listeners: Set<Listener>;
+  /** Kept so a late subscriber starts from the current state, not from nothing. */
+  history: JobEvent[];
+  ended: boolean;
+  expiry?: NodeJS.Timeout;
+}
+
+export interface JobEventsOptions {
+  /** How long a finished job's events stay for late subscribers. */
+  retentionMs: number;
+  /** Events kept per job; beyond it the oldest previews and progress go first. */
+  maxHistory: number;
+}
+
+const isTransient = (event: JobEvent) =>
+  event.type === 'progress' || event.type === 'image-preview' || event.type === 'queued';
+
+/**
+ * In-process fan-out of job events. Each job keeps a bounded history, so whoever
+ * subscribes late (a reconnecting client) first receives what it missed.
+ */
+export class JobEvents {
+  private readonly channels = new Map<string, Channel>();
+
+  constructor(private readonly options: JobEventsOptions) {}
+
+  publish(jobId: string, event: JobEvent): void {
+    const channel = this.channel(jobId);
+    if (channel.ended) return;
+    channel.history.push(event);
+    if (channel.history.length > this.options.maxHistory) {
+      const index = channel.history.findIndex(isTransient);
+      channel.history.splice(index === -1 ? 0 : index, 1);
+    }
+    for (const listener of channel.listeners) listener.push(event);
+  }
+
+  /** Marks the job's events complete; they are forgotten after the retention time. */
+  end(jobId: string): void {
+    const channel = this.channel(jobId);
+    channel.ended = true;
+    for (const listener of channel.listeners) listener.wake();
+    channel.listeners.clear();
+    channel.expiry = setTimeout(
+      () => this.channels.delete(jobId),
+      this.options.retentionMs,
+    );
+    channel.expiry.unref();
+  }
+
+  /**
+   * The job's events from the start of what is kept, then live ones until it ends or
+   * `signal` aborts.
+   */
+  async *subscribe(jobId: string, signal: AbortSignal): AsyncGenerator<JobEvent> {
+    const channel = this.channel(jobId);
+    const pending: JobEvent[] = [...channel.history];
+    let wake: (() => void) | undefined;
+    const listener: Listener = {
+      push: (event) => {
+        pending.push(event);
+        wake?.();
+      },
+      wake: () => wake?.(),
+    };
+    const onAbort = () => wake?.();
+    if (!channel.ended) channel.listeners.add(listener);
+    signal.addEventListener('abort', onAbort);
+    try {
+      for (;;) {
+        const event = pending.shift();
+        if (event !== undefined) {
+          yield event;
+          continue;
+        }
+        if (channel.ended || signal.aborted) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    } finally {
+      channel.listeners.delete(listener);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private channel(jobId: string): Channel {
+    let channel = this.channels.get(jobId);
+    if (channel === undefined) {
+      channel = { listeners: new Set(), history: [], ended: false };
+      this.channels.set(jobId, channel);
+    }
+    return channel;
+  }
+}
