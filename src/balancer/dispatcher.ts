@@ -164,7 +164,7 @@ export class Dispatcher {
         if (part.type === 'text') text = (text ?? '') + part.delta;
         events.publish(job.id, part);
       }
-      const result = text === undefined ? { images } : { text, images };
+      const result: JsonValue = text === undefined ? { images } : { text, images };
       const recorded = await store.complete(job.id, worker, result);
       // Not recorded: canceled meanwhile, or the lease passed to another process.
       if (recorded) this.finish(job.id, 'succeeded');
