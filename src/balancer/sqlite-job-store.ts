@@ -13,7 +13,11 @@ import type {
 } from './job-store.js';
 import { QueueCounters } from './queue-counters.js';
 import { sqliteSchema } from './sqlite-schema.js';
-import { prepareStatements, type QueueRow } from './sqlite-statements.js';
+import {
+  prepareStatements,
+  type QueueRow,
+  type SqliteStatements,
+} from './sqlite-statements.js';
 
 export interface SqliteJobStoreOptions {
   /** A file path, or `:memory:`. */
@@ -34,7 +38,7 @@ export class SqliteJobStore implements JobStore {
   private readonly db: Database.Database;
   private readonly now: () => number;
   private readonly maxUserRunning: number;
-  private readonly statement: ReturnType<typeof prepareStatements>;
+  private readonly statement: SqliteStatements;
   private readonly counters = new QueueCounters();
   private readonly transactions;
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
 
 /** A `queues` row: one user's FIFO of jobs in a lane and tier. */
 export interface QueueRow {
@@ -11,92 +12,97 @@ export interface QueueRow {
   head_seq: number | null;
 }
 
-/** Every query of the SQLite job store, prepared once. */
-export function prepareStatements(db: Database.Database) {
-  const sql = (text: string) => db.prepare(text);
-  const queueKey = 'lane = ? AND service = ? AND user_id = ? AND tier = ?';
-  return {
-    jobById: sql('SELECT * FROM jobs WHERE id = ?'),
-    jobBySeq: sql('SELECT * FROM jobs WHERE seq = ?'),
-    jobByRequest: sql('SELECT * FROM jobs WHERE service = ? AND request_id = ?'),
-    runningJob: sql(
-      "SELECT * FROM jobs WHERE id = ? AND state = 'running' AND worker = ?",
-    ),
-    insertJob: sql(
-      `INSERT INTO jobs (id, service, user_id, chat_id, message_id, request_id, tier, kind,
+const queueKey = 'lane = ? AND service = ? AND user_id = ? AND tier = ?';
+const sql = (text: string) => text;
+
+/** Every query of the SQLite job store, by name. */
+const queries = {
+  jobById: sql('SELECT * FROM jobs WHERE id = ?'),
+  jobBySeq: sql('SELECT * FROM jobs WHERE seq = ?'),
+  jobByRequest: sql('SELECT * FROM jobs WHERE service = ? AND request_id = ?'),
+  runningJob: sql("SELECT * FROM jobs WHERE id = ? AND state = 'running' AND worker = ?"),
+  insertJob: sql(
+    `INSERT INTO jobs (id, service, user_id, chat_id, message_id, request_id, tier, kind,
          lane, payload, work, state, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
-    ),
-    startJob: sql(
-      `UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?,
+  ),
+  startJob: sql(
+    `UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?,
          lease_until = ?, worker = ? WHERE seq = ?`,
-    ),
-    renew: sql(
-      "UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running' AND worker = ?",
-    ),
-    endJob: sql(
-      `UPDATE jobs SET state = ?, finished_at = ?, result = ?, error = ?, lease_until = NULL
+  ),
+  renew: sql(
+    "UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running' AND worker = ?",
+  ),
+  endJob: sql(
+    `UPDATE jobs SET state = ?, finished_at = ?, result = ?, error = ?, lease_until = NULL
        WHERE id = ?`,
-    ),
-    requeueJob: sql(
-      `UPDATE jobs SET state = 'queued', error = ?, started_at = NULL, lease_until = NULL,
+  ),
+  requeueJob: sql(
+    `UPDATE jobs SET state = 'queued', error = ?, started_at = NULL, lease_until = NULL,
          worker = NULL WHERE id = ?`,
-    ),
-    expired: sql(
-      "SELECT * FROM jobs WHERE state = 'running' AND lease_until < ? ORDER BY seq",
-    ),
-    list: sql(
-      `SELECT * FROM jobs WHERE service = @service AND (@user IS NULL OR user_id = @user)
+  ),
+  expired: sql(
+    "SELECT * FROM jobs WHERE state = 'running' AND lease_until < ? ORDER BY seq",
+  ),
+  list: sql(
+    `SELECT * FROM jobs WHERE service = @service AND (@user IS NULL OR user_id = @user)
          AND (@state IS NULL OR state = @state)
        ORDER BY seq DESC LIMIT @limit`,
-    ),
-    queue: sql(`SELECT * FROM queues WHERE ${queueKey}`),
-    nextQueue: sql(
-      `SELECT * FROM queues WHERE lane = ? AND tier = ? AND ready = 1
+  ),
+  queue: sql(`SELECT * FROM queues WHERE ${queueKey}`),
+  nextQueue: sql(
+    `SELECT * FROM queues WHERE lane = ? AND tier = ? AND ready = 1
        ORDER BY turn, head_seq LIMIT 1`,
-    ),
-    nextHead: sql(
-      `SELECT seq FROM jobs WHERE ${queueKey} AND state = 'queued' ORDER BY seq LIMIT 1`,
-    ),
-    upsertQueueHead: sql(
-      `INSERT INTO queues (lane, service, user_id, tier, queued, turn, head_seq, ready)
+  ),
+  nextHead: sql(
+    `SELECT seq FROM jobs WHERE ${queueKey} AND state = 'queued' ORDER BY seq LIMIT 1`,
+  ),
+  upsertQueueHead: sql(
+    `INSERT INTO queues (lane, service, user_id, tier, queued, turn, head_seq, ready)
        VALUES (?, ?, ?, ?, 1, ?, ?, ?)
        ON CONFLICT (lane, service, user_id, tier) DO UPDATE SET queued = 1,
          turn = excluded.turn, head_seq = excluded.head_seq, ready = excluded.ready`,
-    ),
-    queueGrew: sql(`UPDATE queues SET queued = queued + 1 WHERE ${queueKey}`),
-    // An emptied queue stops being ready at once: it must never stand first in its tier.
-    queueShrank: sql(
-      `UPDATE queues SET queued = queued - 1, turn = ?, head_seq = ?,
+  ),
+  queueGrew: sql(`UPDATE queues SET queued = queued + 1 WHERE ${queueKey}`),
+  // An emptied queue stops being ready at once: it must never stand first in its tier.
+  queueShrank: sql(
+    `UPDATE queues SET queued = queued - 1, turn = ?, head_seq = ?,
          ready = CASE WHEN queued > 1 THEN ready ELSE 0 END WHERE ${queueKey}`,
-    ),
-    queueReturned: sql(
-      `UPDATE queues SET queued = queued + 1, turn = ?, head_seq = ?, ready = ? WHERE ${queueKey}`,
-    ),
-    queueLost: sql(
-      `UPDATE queues SET queued = queued - 1, head_seq = ?,
+  ),
+  queueReturned: sql(
+    `UPDATE queues SET queued = queued + 1, turn = ?, head_seq = ?, ready = ? WHERE ${queueKey}`,
+  ),
+  queueLost: sql(
+    `UPDATE queues SET queued = queued - 1, head_seq = ?,
          ready = CASE WHEN queued > 1 THEN ready ELSE 0 END WHERE ${queueKey}`,
-    ),
-    setReady: sql(
-      `UPDATE queues SET ready = CASE WHEN queued > 0 THEN ? ELSE 0 END
+  ),
+  setReady: sql(
+    `UPDATE queues SET ready = CASE WHEN queued > 0 THEN ? ELSE 0 END
        WHERE service = ? AND user_id = ?`,
-    ),
-    ownAhead: sql(
-      `SELECT COUNT(*) AS count FROM jobs WHERE ${queueKey} AND state = 'queued' AND seq < ?`,
-    ),
-    othersAhead: sql(
-      `SELECT SUM(CASE WHEN d >= queued THEN queued WHEN d > 0 THEN d ELSE 0 END) AS ahead
+  ),
+  ownAhead: sql(
+    `SELECT COUNT(*) AS count FROM jobs WHERE ${queueKey} AND state = 'queued' AND seq < ?`,
+  ),
+  othersAhead: sql(
+    `SELECT SUM(CASE WHEN d >= queued THEN queued WHEN d > 0 THEN d ELSE 0 END) AS ahead
        FROM (SELECT queued, @turn - turn + CASE WHEN head_seq < @seq THEN 1 ELSE 0 END AS d
              FROM queues WHERE lane = @lane AND tier = @tier AND queued > 0
                AND NOT (service = @service AND user_id = @user))`,
-    ),
-    activeUsers: sql(
-      `SELECT service, user_id, SUM(CASE WHEN state = 'queued' THEN 1 ELSE 0 END) AS queued,
+  ),
+  activeUsers: sql(
+    `SELECT service, user_id, SUM(CASE WHEN state = 'queued' THEN 1 ELSE 0 END) AS queued,
          SUM(CASE WHEN state = 'running' THEN 1 ELSE 0 END) AS running
        FROM jobs WHERE state IN ('queued', 'running') GROUP BY service, user_id`,
-    ),
-    laneClocks: sql(
-      'SELECT lane, tier, MIN(turn) AS turn FROM queues WHERE queued > 0 GROUP BY lane, tier',
-    ),
-  };
+  ),
+  laneClocks: sql(
+    'SELECT lane, tier, MIN(turn) AS turn FROM queues WHERE queued > 0 GROUP BY lane, tier',
+  ),
+};
+
+export type SqliteStatements = Record<keyof typeof queries, Statement>;
+
+/** Every query prepared once, under its name. */
+export function prepareStatements(db: Database.Database): SqliteStatements {
+  const entries = Object.entries(queries).map(([name, text]) => [name, db.prepare(text)]);
+  return Object.fromEntries(entries) as SqliteStatements;
 }

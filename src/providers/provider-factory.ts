@@ -12,6 +12,11 @@ export interface ProviderContext {
   env: Readonly<Record<string, string | undefined>>;
   /** The data folder, for caches a provider keeps (auth results, tokens). */
   dataDir: string;
+  /**
+   * Whether images named by URL in requests may come from plain http and private
+   * addresses (`server.allowPrivateMediaUrls`); off, such URLs are refused (SSRF guard).
+   */
+  allowPrivateMediaUrls?: boolean;
 }
 
 /** How to build one type of provider from its settings. */

@@ -48,6 +48,7 @@ export function createRuntime(
     logger,
     env: options.env ?? process.env,
     dataDir: config.server.dataDir,
+    allowPrivateMediaUrls: config.server.allowPrivateMediaUrls,
   });
   const health = new ProviderHealth(config.router);
   const router = new Router(providers, { routes: config.routes, health });
