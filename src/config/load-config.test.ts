@@ -17,7 +17,7 @@ function problemsOf(action: () => unknown): readonly string[] {
 
 describe('parseConfig', () => {
   it('fills in defaults for an empty configuration', () => {
-    const config = parseConfig({}, 'defaults', {});
+    const config = parseConfig({ builtInProviders: false }, 'defaults', {});
     expect(config.server).toMatchObject({
       host: '127.0.0.1',
       port: 8787,
@@ -55,9 +55,13 @@ describe('parseConfig', () => {
   });
 
   it('requires a type for an instance that is not built in, and knows the types', () => {
-    expect(problemsOf(() => parseConfig({ providers: { mine: {} } }, 'f', {}))).toEqual([
-      'providers.mine.type: required, as "mine" is not a built-in provider (types: openai-compatible)',
-    ]);
+    const [problem, ...others] = problemsOf(() =>
+      parseConfig({ providers: { mine: {} } }, 'f', {}),
+    );
+    expect(others).toEqual([]);
+    expect(problem).toMatch(
+      /^providers\.mine\.type: required, as "mine" is not a built-in provider \(types: .*openai-compatible/,
+    );
     expect(
       problemsOf(() =>
         parseConfig({ providers: { mine: { type: 'nope' } } }, 'f', {}),
@@ -77,8 +81,13 @@ describe('parseConfig', () => {
   });
 
   it('adds the built-in OpenAI instance only when its key is in the environment', () => {
-    expect(parseConfig({}, 'f', {}).providers).toEqual([]);
-    const [openai] = parseConfig({}, 'f', { OPENAI_API_KEY: 'sk-test' }).providers;
+    const ids = (env: Record<string, string>) =>
+      parseConfig({}, 'f', env).providers.map(({ id }) => id);
+    expect(ids({})).not.toContain('openai');
+    expect(ids({ OPENAI_API_KEY: '' })).not.toContain('openai');
+    const openai = parseConfig({}, 'f', { OPENAI_API_KEY: 'sk-test' }).providers.find(
+      ({ id }) => id === 'openai',
+    );
     expect(openai).toMatchObject({
       id: 'openai',
       type: 'openai-compatible',

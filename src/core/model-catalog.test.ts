@@ -29,6 +29,17 @@ describe('resolveModel', () => {
     expect(resolveModel(catalog, 'gpt-4o', 'chat')).toBeUndefined();
   });
 
+  it('accepts ids matching the pattern, except models listed for the other kind', () => {
+    const open = { ...catalog, modelPattern: /^[\w-]+\/[\w-]+$/ };
+    expect(resolveModel(open, 'owner/any-model', 'chat')).toBe('owner/any-model');
+    expect(resolveModel(open, 'owner/any-model', 'image')).toBe('owner/any-model');
+    expect(resolveModel(open, 'no-slash', 'chat')).toBeUndefined();
+    const listed = { ...open, imageModels: ['black/flux'] };
+    expect(resolveModel(listed, 'black/flux', 'image')).toBe('black/flux');
+    expect(resolveModel(listed, 'black/flux', 'chat')).toBeUndefined();
+    expect(catalogNames(open, 'chat')).toEqual(catalogNames(catalog, 'chat'));
+  });
+
   it('lists ids and usable aliases per kind', () => {
     expect(catalogNames(catalog, 'image')).toEqual(['flux-dev', 'flux']);
     expect(catalogNames(catalog, 'chat')).toEqual(['llama', 'llava', 'chat']);

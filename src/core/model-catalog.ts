@@ -11,6 +11,11 @@ export interface ModelCatalog {
   defaultVisionModel?: string;
   /** Public name → the provider's own model id; one level, never chained. */
   aliases: Readonly<Record<string, string>>;
+  /**
+   * Ids served beyond the lists, for either kind (Replicate's `owner/name[:version]`);
+   * a listed model of the other kind is not taken. Never listed, as it names no model.
+   */
+  modelPattern?: RegExp;
 }
 
 export const emptyCatalog: ModelCatalog = {
@@ -42,7 +47,10 @@ export function resolveModel(
   const models = modelsOfKind(catalog, kind);
   const target = catalog.aliases[name];
   if (target !== undefined && models.includes(target)) return target;
-  return models.includes(name) ? name : undefined;
+  if (models.includes(name)) return name;
+  const otherModels = modelsOfKind(catalog, kind === 'chat' ? 'image' : 'chat');
+  const matches = catalog.modelPattern?.test(name) === true;
+  return matches && !otherModels.includes(name) ? name : undefined;
 }
 
 /** Every name a request of this kind may use with the provider: ids and aliases. */

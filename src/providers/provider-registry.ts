@@ -1,12 +1,16 @@
+import { huggingChatFactory } from './huggingchat/huggingchat-factory.js';
 import { openAICompatibleFactory } from './openai-compatible/openai-compatible-provider.js';
 import type { Provider } from './provider.js';
 import type { ProviderContext, ProviderFactory } from './provider-factory.js';
 import type { ProviderSettings } from './provider-settings.js';
+import { replicateFactory } from './replicate/replicate-provider.js';
 
 /** Every provider type genrelay knows, in the order their built-in instances are tried. */
 // biome-ignore lint/suspicious/noExplicitAny: each factory validates its own settings type.
 export const providerFactories: readonly ProviderFactory<any>[] = [
   openAICompatibleFactory,
+  huggingChatFactory,
+  replicateFactory,
 ];
 
 export function findProviderFactory(type: string): ProviderFactory | undefined {
