@@ -198,7 +198,7 @@ describe('Dispatcher', () => {
         async *run(_job, signal) {
           calls++;
           if (calls === 1) {
-            await new Promise((resolve, reject) => {
+            await new Promise((_resolve, reject) => {
               signal.addEventListener('abort', () => reject(signal.reason));
             });
           }

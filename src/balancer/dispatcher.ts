@@ -38,19 +38,6 @@ export interface DispatcherOptions {
   logger?: Logger;
 }
 
-/** What a finished job keeps: its text and stored images. */
-interface JobResult {
-  text?: string;
-  images: {
-    key: string;
-    mediaType: string;
-    width?: number;
-    height?: number;
-    seed?: number;
-  }[];
-  [key: string]: JsonValue | undefined;
-}
-
 /**
  * Starts queued jobs while their lane has free slots, streams their parts to the job's
  * events, stores results, and retries or fails them. Each lane keeps its own tier shares.
