@@ -1,3 +1,4 @@
+import { fluxSpaceFactories } from './flux-spaces/flux-space-factories.js';
 import { huggingChatFactory } from './huggingchat/huggingchat-factory.js';
 import { openAICompatibleFactory } from './openai-compatible/openai-compatible-provider.js';
 import type { Provider } from './provider.js';
@@ -9,6 +10,7 @@ import { replicateFactory } from './replicate/replicate-provider.js';
 // biome-ignore lint/suspicious/noExplicitAny: each factory validates its own settings type.
 export const providerFactories: readonly ProviderFactory<any>[] = [
   openAICompatibleFactory,
+  ...fluxSpaceFactories,
   huggingChatFactory,
   replicateFactory,
 ];

@@ -1,0 +1,25 @@
+/**
+ * What a running Gradio job reports, whichever protocol carried it (queue or call API).
+ * Failures are not events: they are thrown as GenRelayErrors.
+ */
+export type GradioEvent =
+  /** Waiting in the app's queue; `position` 0 is next. */
+  | { type: 'queued'; position: number; queueSize?: number; etaMs?: number }
+  /** A worker picked the job up; `etaMs` is the app's average run time. */
+  | { type: 'started'; etaMs?: number }
+  | {
+      type: 'progress';
+      step?: number;
+      total?: number;
+      /** 0 to 1. */
+      fraction?: number;
+      unit?: string;
+      description?: string;
+    }
+  /** A `gr.Info` / `gr.Warning` toast (ZeroGPU says "Waiting for a GPU" this way). */
+  | { type: 'log'; level: string; message: string; title?: string }
+  /**
+   * Output values, one per output component: intermediate ones from a generator (diffs
+   * already applied), then the final ones.
+   */
+  | { type: 'output'; final: boolean; data: unknown[] };
