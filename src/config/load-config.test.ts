@@ -95,6 +95,11 @@ describe('parseConfig', () => {
     });
   });
 
+  it('offers the public FLUX Spaces with no configuration at all', () => {
+    const ids = parseConfig({}, 'f', {}).providers.map(({ id }) => id);
+    expect(ids).toEqual(['blackforestlabs-flux1dev', 'voodoohop-flux1schnell']);
+  });
+
   it('leaves the built-ins out when builtInProviders is false', () => {
     const config = parseConfig({ builtInProviders: false }, 'f', {
       OPENAI_API_KEY: 'sk-test',

@@ -7,6 +7,7 @@ export * from './http-client.js';
 export * from './ndjson-lines.js';
 export * from './private-address.js';
 export * from './public-address-lookup.js';
+export * from './request-deadline.js';
 export * from './retry.js';
 export * from './retry-after.js';
 export * from './server-sent-events.js';

@@ -1,5 +1,7 @@
+import { automatic1111Factory } from './automatic1111/automatic1111-provider.js';
 import { fluxSpaceFactories } from './flux-spaces/flux-space-factories.js';
 import { huggingChatFactory } from './huggingchat/huggingchat-factory.js';
+import { kandinskyFactory } from './kandinsky/kandinsky-provider.js';
 import { openAICompatibleFactory } from './openai-compatible/openai-compatible-provider.js';
 import type { Provider } from './provider.js';
 import type { ProviderContext, ProviderFactory } from './provider-factory.js';
@@ -13,6 +15,8 @@ export const providerFactories: readonly ProviderFactory<any>[] = [
   ...fluxSpaceFactories,
   huggingChatFactory,
   replicateFactory,
+  automatic1111Factory,
+  kandinskyFactory,
 ];
 
 export function findProviderFactory(type: string): ProviderFactory | undefined {

@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import { InvalidRequestError } from '../../core/errors.js';
+
+/** A path as callers write it: `init_images[0]`. */
+function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) =>
+      typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`,
+    )
+    .join('');
+}
+
+/**
+ * `payload` checked against an upstream's payload schema; otherwise an InvalidRequestError
+ * naming every bad field, with the first as `param`, before anything reaches the upstream.
+ */
+export function parsePayload<Schema extends z.ZodType>(
+  schema: Schema,
+  payload: unknown,
+  what: string,
+): z.output<Schema> {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const path = formatPath(issue.path);
+    return path === '' ? issue.message : `${path}: ${issue.message}`;
+  });
+  const first = parsed.error.issues[0];
+  const param =
+    first === undefined || first.path.length === 0 ? undefined : formatPath(first.path);
+  throw new InvalidRequestError(`Invalid ${what} payload: ${problems.join('; ')}`, {
+    ...(param === undefined ? {} : { param }),
+  });
+}
