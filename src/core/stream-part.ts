@@ -57,6 +57,8 @@ export interface ProgressPart {
   total?: number;
   /** 0 to 1. */
   fraction?: number;
+  /** Estimated milliseconds until the generation is done, when the upstream says. */
+  etaMs?: number;
   message?: string;
 }
 

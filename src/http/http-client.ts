@@ -19,6 +19,11 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Total time for headers and body; overrides the client's `totalTimeoutMs`. */
   timeoutMs?: number;
+  /**
+   * Longest silence (before the headers, or between body chunks) for this request, for
+   * upstreams that answer only when a long job is done; else the client's bound.
+   */
+  idleTimeoutMs?: number;
 }
 
 /** An upstream's answer, whatever its status; `ensureOk` turns errors into exceptions. */
@@ -94,7 +99,11 @@ export function createHttpClient(options: HttpClientOptions = {}): PooledHttpCli
       const timeoutMs = request.timeoutMs ?? totalTimeoutMs;
       const deadline = startDeadline(request.signal, timeoutMs, `request to ${host}`);
       const mapError = (error: unknown) =>
-        errorFromNetwork(error, { host, connectTimeoutMs, idleTimeoutMs });
+        errorFromNetwork(error, {
+          host,
+          connectTimeoutMs,
+          idleTimeoutMs: request.idleTimeoutMs ?? idleTimeoutMs,
+        });
       try {
         const { body, headers } =
           request.body instanceof FormData
@@ -106,6 +115,7 @@ export function createHttpClient(options: HttpClientOptions = {}): PooledHttpCli
           headers,
           body,
           signal: deadline.signal,
+          idleTimeoutMs: request.idleTimeoutMs,
         });
         return createHttpResponse(raw, {
           url: url.href,

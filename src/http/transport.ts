@@ -13,6 +13,8 @@ export interface TransportRequest {
   headers: Record<string, string> | undefined;
   body: string | Uint8Array | undefined;
   signal: AbortSignal;
+  /** Overrides the client's idle bound for this request (undici only). */
+  idleTimeoutMs?: number | undefined;
 }
 
 export interface TransportResponse {

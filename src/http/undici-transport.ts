@@ -49,6 +49,12 @@ export function createUndiciTransport(options: UndiciTransportOptions): Transpor
         headers: request.headers,
         body: request.body,
         signal: request.signal,
+        ...(request.idleTimeoutMs === undefined
+          ? {}
+          : {
+              headersTimeout: request.idleTimeoutMs,
+              bodyTimeout: request.idleTimeoutMs,
+            }),
       });
       const { body } = response;
       return {

@@ -283,6 +283,32 @@ describe('automatic1111 provider failures', () => {
     await double.close();
   });
 
+  it('waits out a job longer than the client’s idle bound: the web UI is silent until done', async () => {
+    const impatient = createHttpClient({ connectTimeoutMs: 2000, idleTimeoutMs: 100 });
+    try {
+      const slow = new Automatic1111Provider(
+        'gpu-a',
+        automatic1111SettingsSchema.parse({
+          baseUrl: double.baseUrl,
+          progressIntervalMs: 10,
+        }),
+        { http: impatient, logger: silentLogger, env: {}, dataDir: '/nonexistent' },
+      );
+      // 60 steps of 40 ms without a byte; undici checks idle bounds about once a
+      // second, so the job must outlast that, not just the 100 ms.
+      const parts = await collect(
+        slow.generatePayload(
+          'text2img',
+          { prompt: 'slow', steps: 60 },
+          { signal: signal() },
+        ),
+      );
+      expect(parts.filter((part) => part.type === 'image')).toHaveLength(1);
+    } finally {
+      await impatient.close();
+    }
+  });
+
   it('rejects a bad payload with a 400 naming the field, before calling the server', async () => {
     const before = double.requests.length;
     const run = (kind: 'text2img' | 'img2img', payload: unknown) =>

@@ -111,6 +111,8 @@ export class Automatic1111Upstream {
       ...(body === undefined ? {} : { body }),
       signal: call.signal,
       timeoutMs: call.timeoutMs,
+      // The web UI sends nothing until a job is done: the job's bound is the only one.
+      idleTimeoutMs: call.timeoutMs,
     });
   }
 

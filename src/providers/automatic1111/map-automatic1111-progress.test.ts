@@ -26,7 +26,14 @@ describe('Automatic1111ProgressMapper', () => {
   it('reports a step once, with the time left and which batch runs', () => {
     const mapper = new Automatic1111ProgressMapper();
     expect(mapper.parts(running(5))).toEqual([
-      { type: 'progress', fraction: 0.26, step: 5, total: 20, message: 'about 3 s left' },
+      {
+        type: 'progress',
+        fraction: 0.26,
+        step: 5,
+        total: 20,
+        etaMs: 2200,
+        message: 'about 3 s left',
+      },
     ]);
     expect(mapper.parts(running(5))).toEqual([]);
     expect(

@@ -45,13 +45,16 @@ function progressPart({ progress, eta_relative, state }: ProgressResponse): Prog
   const notes: string[] = [];
   if (state.job_count > 1)
     notes.push(`batch ${(state.job_no ?? 0) + 1}/${state.job_count}`);
-  if (eta_relative !== undefined && eta_relative !== null && eta_relative > 0) {
-    notes.push(`about ${Math.ceil(eta_relative)} s left`);
-  }
+  const etaSeconds =
+    eta_relative !== undefined && eta_relative !== null && eta_relative > 0
+      ? eta_relative
+      : undefined;
+  if (etaSeconds !== undefined) notes.push(`about ${Math.ceil(etaSeconds)} s left`);
   return {
     type: 'progress',
     fraction: Math.min(1, Math.max(0, progress)),
     ...(total > 0 ? { step: state.sampling_step ?? 0, total } : {}),
+    ...(etaSeconds === undefined ? {} : { etaMs: Math.round(etaSeconds * 1000) }),
     ...(notes.length > 0 ? { message: notes.join(', ') } : {}),
   };
 }

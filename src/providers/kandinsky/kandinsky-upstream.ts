@@ -74,6 +74,8 @@ export class KandinskyUpstream {
         ...(body === undefined ? {} : { body }),
         signal: call.signal,
         timeoutMs: call.timeoutMs,
+        // The API answers only with the finished image: the call's bound is the only one.
+        idleTimeoutMs: call.timeoutMs,
       });
       await ensureOk(response, { provider: this.id, upstream: 'kandinsky' });
       return await read(response);
