@@ -1,5 +1,6 @@
 import type { Logger } from '../../core/logger.js';
 import type { ModelCatalog } from '../../core/model-catalog.js';
+import { CachedCatalog } from '../cached-catalog.js';
 import type { CallOptions } from '../provider.js';
 import {
   fallbackTextModels,
@@ -17,8 +18,6 @@ export interface ListedModel {
 }
 
 const listTimeoutMs = 15_000;
-/** After a failed listing, ask again this soon rather than after the whole cache time. */
-const retryListingAfterMs = 30_000;
 
 function catalogFrom(settings: HuggingChatSettings, listed: readonly ListedModel[]) {
   const textModels = settings.models ?? listed.map((model) => model.id);
@@ -50,71 +49,50 @@ const fallbackList: ListedModel[] = fallbackTextModels.map((id) => ({
  * list (`/api/v2/models` on current chat-ui, `/api/models` on older), cached. An
  * unreachable upstream gives the fallback list, and is asked again soon.
  */
-export class HuggingChatModels {
-  private cached: { catalog: ModelCatalog; expiresAt: number } | undefined;
-  private pending: Promise<ModelCatalog> | undefined;
+/** The upstream's models: `/api/v2/models` on current chat-ui, `/api/models` on older. */
+async function listModels(
+  upstream: HuggingChatUpstream,
+  options: CallOptions,
+): Promise<ListedModel[]> {
+  const call = { signal: options.signal, timeoutMs: listTimeoutMs };
+  const current = await upstream.request({ path: '/api/v2/models', ...call });
+  let models: unknown;
+  if (current.status === 404) {
+    await current.dispose();
+    const older = await upstream.request({ path: '/api/models', ...call });
+    await upstream.ensureOk(older);
+    models = upstream.parseJson(await older.text(), 'a model list');
+  } else {
+    await upstream.ensureOk(current);
+    const body = upstream.parseJson(await current.text(), 'a model list');
+    models = upstream.validate(superjsonSchema, body, 'model list').json;
+  }
+  const listed = upstream
+    .validate(modelListSchema, models, 'model list')
+    .filter((model) => model.unlisted !== true)
+    .map((model) => ({ id: model.id, multimodal: model.multimodal === true }));
+  if (listed.length === 0) throw new Error('the upstream lists no models');
+  return listed;
+}
 
+export class HuggingChatModels extends CachedCatalog {
   constructor(
-    private readonly upstream: HuggingChatUpstream,
-    private readonly settings: HuggingChatSettings,
-    private readonly logger: Logger,
-    private readonly now: () => number = Date.now,
+    upstream: HuggingChatUpstream,
+    settings: HuggingChatSettings,
+    logger: Logger,
+    now: () => number = Date.now,
   ) {
-    if (settings.models !== undefined && settings.visionModels !== undefined) {
-      this.cached = {
-        catalog: catalogFrom(settings, []),
-        expiresAt: Number.POSITIVE_INFINITY,
-      };
-    }
-  }
-
-  catalog(options: CallOptions): Promise<ModelCatalog> {
-    if (this.cached !== undefined && this.cached.expiresAt > this.now()) {
-      return Promise.resolve(this.cached.catalog);
-    }
-    // Concurrent callers share one listing request.
-    this.pending ??= this.refresh(options).finally(() => {
-      this.pending = undefined;
+    super({
+      list: async (options) => catalogFrom(settings, await listModels(upstream, options)),
+      fallback: () => catalogFrom(settings, fallbackList),
+      fixed:
+        settings.models !== undefined && settings.visionModels !== undefined
+          ? catalogFrom(settings, [])
+          : undefined,
+      ttlMs: settings.modelsCacheMs,
+      provider: upstream.id,
+      logger,
+      now,
     });
-    return this.pending;
-  }
-
-  private async refresh(options: CallOptions): Promise<ModelCatalog> {
-    try {
-      const catalog = catalogFrom(this.settings, await this.list(options));
-      this.cached = { catalog, expiresAt: this.now() + this.settings.modelsCacheMs };
-      return catalog;
-    } catch (error) {
-      if (options.signal.aborted) throw error;
-      this.logger.warn(
-        { provider: this.upstream.id, error: String(error) },
-        'could not list the HuggingChat models; using the fallback list',
-      );
-      const catalog = catalogFrom(this.settings, fallbackList);
-      this.cached = { catalog, expiresAt: this.now() + retryListingAfterMs };
-      return catalog;
-    }
-  }
-
-  private async list(options: CallOptions): Promise<ListedModel[]> {
-    const call = { signal: options.signal, timeoutMs: listTimeoutMs };
-    const current = await this.upstream.request({ path: '/api/v2/models', ...call });
-    let models: unknown;
-    if (current.status === 404) {
-      await current.dispose();
-      const older = await this.upstream.request({ path: '/api/models', ...call });
-      await this.upstream.ensureOk(older);
-      models = this.upstream.parseJson(await older.text(), 'a model list');
-    } else {
-      await this.upstream.ensureOk(current);
-      const body = this.upstream.parseJson(await current.text(), 'a model list');
-      models = this.upstream.validate(superjsonSchema, body, 'model list').json;
-    }
-    const listed = this.upstream
-      .validate(modelListSchema, models, 'model list')
-      .filter((model) => model.unlisted !== true)
-      .map((model) => ({ id: model.id, multimodal: model.multimodal === true }));
-    if (listed.length === 0) throw new Error('the upstream lists no models');
-    return listed;
   }
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../../core/logger.js';
 import type { ModelCatalog } from '../../core/model-catalog.js';
-import type { CallOptions } from '../provider.js';
+import { CachedCatalog } from '../cached-catalog.js';
 import { modelListSchema } from './openai-compatible-api.js';
 import type { OpenAICompatibleSettings } from './openai-compatible-settings.js';
 import type { OpenAICompatibleUpstream } from './openai-compatible-upstream.js';
@@ -9,8 +9,6 @@ import type { OpenAICompatibleUpstream } from './openai-compatible-upstream.js';
 // on the common self-hosted servers.
 const imageModelPattern = /dall-e|gpt-image|flux|stable-diffusion|sdxl|imagen/i;
 const listTimeoutMs = 10_000;
-/** After a failed listing, ask again this soon rather than after the whole cache time. */
-const retryListingAfterMs = 30_000;
 
 function catalogFrom(
   settings: OpenAICompatibleSettings,
@@ -40,57 +38,35 @@ function catalogFrom(
  * `/models`, cached. An unreachable upstream gives the configured part only, and is
  * asked again soon.
  */
-export class OpenAICompatibleModels {
-  private cached: { catalog: ModelCatalog; expiresAt: number } | undefined;
-  private pending: Promise<ModelCatalog> | undefined;
-
+export class OpenAICompatibleModels extends CachedCatalog {
   constructor(
-    private readonly upstream: OpenAICompatibleUpstream,
-    private readonly settings: OpenAICompatibleSettings,
-    private readonly logger: Logger,
-    private readonly now: () => number = Date.now,
+    upstream: OpenAICompatibleUpstream,
+    settings: OpenAICompatibleSettings,
+    logger: Logger,
+    now: () => number = Date.now,
   ) {
-    if (settings.models !== undefined && settings.imageModels !== undefined) {
-      this.cached = {
-        catalog: catalogFrom(settings, []),
-        expiresAt: Number.POSITIVE_INFINITY,
-      };
-    }
-  }
-
-  catalog(options: CallOptions): Promise<ModelCatalog> {
-    if (this.cached !== undefined && this.cached.expiresAt > this.now()) {
-      return Promise.resolve(this.cached.catalog);
-    }
-    // Concurrent callers share one listing request.
-    this.pending ??= this.list(options).finally(() => {
-      this.pending = undefined;
+    const configured = catalogFrom(settings, []);
+    super({
+      list: async (options) => {
+        const response = await upstream.get('/models', {
+          ...options,
+          timeoutMs: listTimeoutMs,
+        });
+        const body = modelListSchema.parse(await response.json());
+        return catalogFrom(
+          settings,
+          body.data.map((model) => model.id),
+        );
+      },
+      fallback: () => configured,
+      fixed:
+        settings.models !== undefined && settings.imageModels !== undefined
+          ? configured
+          : undefined,
+      ttlMs: settings.modelsCacheMs,
+      provider: upstream.id,
+      logger,
+      now,
     });
-    return this.pending;
-  }
-
-  private async list(options: CallOptions): Promise<ModelCatalog> {
-    try {
-      const response = await this.upstream.get('/models', {
-        ...options,
-        timeoutMs: listTimeoutMs,
-      });
-      const body = modelListSchema.parse(await response.json());
-      const catalog = catalogFrom(
-        this.settings,
-        body.data.map((model) => model.id),
-      );
-      this.cached = { catalog, expiresAt: this.now() + this.settings.modelsCacheMs };
-      return catalog;
-    } catch (error) {
-      if (options.signal.aborted) throw error;
-      this.logger.warn(
-        { provider: this.upstream.id, error: String(error) },
-        'could not list the upstream models; using the configured ones',
-      );
-      const catalog = catalogFrom(this.settings, []);
-      this.cached = { catalog, expiresAt: this.now() + retryListingAfterMs };
-      return catalog;
-    }
   }
 }
