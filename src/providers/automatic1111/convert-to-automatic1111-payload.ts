@@ -1,10 +1,10 @@
 import { sizeFromAspectRatio } from '../../core/aspect-ratio.js';
 import { InvalidRequestError } from '../../core/errors.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
+import { imageSize } from '../../core/image-size.js';
 import { imagePrompt } from '../../core/prompt.js';
 import type { FetchedImage } from '../../http/fetch-media.js';
 import type { Automatic1111JobKind } from './automatic1111-payload.js';
-import { imageDimensions } from './image-dimensions.js';
 
 /** Stable Diffusion works on an 8× smaller latent, so sides are multiples of 8. */
 const sideMultiple = 8;
@@ -28,7 +28,7 @@ function payloadSize(request: GenerationRequest, initImages: readonly FetchedIma
     }
   }
   const first = initImages[0];
-  const own = first === undefined ? undefined : imageDimensions(first.data);
+  const own = first === undefined ? undefined : imageSize(first.data);
   if (own === undefined) return undefined;
   const round = (value: number) =>
     Math.max(64, Math.floor(value / sideMultiple) * sideMultiple);

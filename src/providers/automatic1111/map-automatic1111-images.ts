@@ -1,8 +1,8 @@
 import { ResponseParseError } from '../../core/errors.js';
+import { imageSize } from '../../core/image-size.js';
 import { detectImageType } from '../../core/media.js';
 import type { ImagePart } from '../../core/stream-part.js';
 import { type GenerationInfo, generationInfoSchema } from './automatic1111-api.js';
-import { imageDimensions } from './image-dimensions.js';
 import { decodeBase64Image } from './map-automatic1111-progress.js';
 
 /** `info` as its document; undefined when it is missing or not the promised JSON. */
@@ -47,7 +47,7 @@ export function mapAutomatic1111Images(
         },
       );
     }
-    const size = imageDimensions(data) ?? knownSize(info);
+    const size = imageSize(data) ?? knownSize(info);
     const seed = seeds[index];
     return {
       type: 'image',

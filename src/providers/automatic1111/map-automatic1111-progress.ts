@@ -1,3 +1,4 @@
+import { imageSize } from '../../core/image-size.js';
 import { detectImageType, parseDataUri } from '../../core/media.js';
 import type {
   ImagePreviewPart,
@@ -5,7 +6,6 @@ import type {
   StreamPart,
 } from '../../core/stream-part.js';
 import type { ProgressResponse } from './automatic1111-api.js';
-import { imageDimensions } from './image-dimensions.js';
 
 /** Base64 image bytes, with or without a `data:` prefix (forks differ). */
 export function decodeBase64Image(encoded: string): Uint8Array {
@@ -64,5 +64,5 @@ function previewPart(encoded: string): ImagePreviewPart | undefined {
   const data = decodeBase64Image(encoded);
   const mediaType = detectImageType(data);
   if (mediaType === undefined) return undefined;
-  return { type: 'image-preview', data, mediaType, ...imageDimensions(data) };
+  return { type: 'image-preview', data, mediaType, ...imageSize(data) };
 }

@@ -1,4 +1,5 @@
 import { ResponseParseError } from '../../core/errors.js';
+import { imageSize } from '../../core/image-size.js';
 import { detectImageType } from '../../core/media.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import { startDeadline } from '../../http/request-deadline.js';
@@ -7,7 +8,6 @@ import { fileMediaType, fileUrl, findFile } from './file-data.js';
 import type { EndpointReference } from './gradio-app-config.js';
 import type { GradioClient, GradioRequestOptions } from './gradio-client.js';
 import type { GradioEvent } from './gradio-event.js';
-import { imageSize } from './image-size.js';
 import { partFromEvent } from './map-gradio-event.js';
 import { runQueueJob } from './queue-job.js';
 

@@ -1,9 +1,9 @@
 import { ResponseParseError } from '../../core/errors.js';
+import { imageSize } from '../../core/image-size.js';
 import { detectImageType } from '../../core/media.js';
 import type { ImagePart } from '../../core/stream-part.js';
 import { ensureOk } from '../../http/error-from-response.js';
 import type { HttpClient } from '../../http/http-client.js';
-import { imageDimensions } from '../automatic1111/image-dimensions.js';
 import { namedUpstreamError } from '../automatic1111/named-upstream-error.js';
 
 export interface UpstreamCall {
@@ -49,7 +49,7 @@ export class KandinskyUpstream {
         },
       );
     }
-    return { type: 'image', data, mediaType, ...imageDimensions(data) };
+    return { type: 'image', data, mediaType, ...imageSize(data) };
   }
 
   /** GETs a path and reads the answer as JSON. */

@@ -3,7 +3,7 @@
  * the header is not one of those or is cut short. Upstreams report the size they were
  * asked for, which hires fixes, upscalers and rounding change; the bytes say the truth.
  */
-export function imageDimensions(
+export function imageSize(
   bytes: Uint8Array,
 ): { width: number; height: number } | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
