@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { ResponseParseError } from '../../core/errors.js';
 import { ensureOk } from '../../http/error-from-response.js';
 import type { HttpClient, HttpResponse } from '../../http/http-client.js';
+import { parseUpstreamJson, validateUpstream } from '../upstream-json.js';
 import { applySetCookie } from './apply-set-cookie.js';
 import { type Cookies, formatCookieHeader } from './cookie-header.js';
 
@@ -80,25 +80,11 @@ export class HuggingChatUpstream {
 
   /** `text` as JSON; anything else is a ResponseParseError saying what was expected. */
   parseJson(text: string, what: string): unknown {
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new ResponseParseError(
-        `${this.describe()} sent ${what} that is not JSON: ${text.slice(0, 80)}`,
-        { provider: this.id },
-      );
-    }
+    return parseUpstreamJson(this, text, what);
   }
 
   /** `value` checked against the minimal wire schema of `what`. */
   validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      throw new ResponseParseError(`${this.describe()} sent an unexpected ${what}`, {
-        provider: this.id,
-        cause: parsed.error,
-      });
-    }
-    return parsed.data;
+    return validateUpstream(this, schema, value, what);
   }
 }

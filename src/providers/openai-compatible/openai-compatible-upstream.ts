@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { ResponseParseError } from '../../core/errors.js';
 import { ensureOk } from '../../http/error-from-response.js';
 import type { HttpClient, HttpResponse } from '../../http/http-client.js';
 import type { CallOptions } from '../provider.js';
+import { parseUpstreamJson, validateUpstream } from '../upstream-json.js';
 
 /** The HTTP side of one OpenAI-compatible instance: its address, key and headers. */
 export class OpenAICompatibleUpstream {
@@ -42,26 +42,12 @@ export class OpenAICompatibleUpstream {
 
   /** `text` as JSON; anything else is a ResponseParseError saying what was expected. */
   parseJson(text: string, what: string): unknown {
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new ResponseParseError(
-        `${this.describe()} sent ${what} that is not JSON: ${text.slice(0, 80)}`,
-        { provider: this.id },
-      );
-    }
+    return parseUpstreamJson(this, text, what);
   }
 
   /** `value` checked against the minimal wire schema of `what`. */
   validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      throw new ResponseParseError(`${this.describe()} sent an unexpected ${what}`, {
-        provider: this.id,
-        cause: parsed.error,
-      });
-    }
-    return parsed.data;
+    return validateUpstream(this, schema, value, what);
   }
 
   /** POSTs JSON; a non-2xx answer is thrown as its typed error. */

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { ResponseParseError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { ensureOk } from '../../http/error-from-response.js';
 import type { HttpClient, HttpResponse } from '../../http/http-client.js';
+import { validateUpstream } from '../upstream-json.js';
 import type { PredictionTarget } from './prediction-target.js';
 import { type Prediction, predictionSchema } from './replicate-api.js';
 import { errorFromCreate } from './replicate-error.js';
@@ -135,14 +135,7 @@ export class ReplicateUpstream {
 
   /** `value` checked against the minimal wire schema of `what`. */
   validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      throw new ResponseParseError(`${this.describe()} sent an unexpected ${what}`, {
-        provider: this.id,
-        cause: parsed.error,
-      });
-    }
-    return parsed.data;
+    return validateUpstream(this, schema, value, what);
   }
 
   private async getOk(
