@@ -39,6 +39,27 @@ export const configSchema = z.strictObject({
       cooldownMs: z.number().int().nonnegative().default(30_000),
     })
     .prefault({}),
+  balancer: z
+    .strictObject({
+      /** Share of the starts premium jobs get while both tiers wait. */
+      premiumShare: z.number().min(0).max(1).default(0.75),
+      /** Queued jobs per user: the default, and the most a request may ask for. */
+      maxUserQueueSize: z
+        .strictObject({
+          default: z.number().int().positive().default(10),
+          ceiling: z.number().int().positive().default(100),
+        })
+        .prefault({}),
+      /** Jobs one user may have running at once. */
+      maxUserRunning: z.number().int().positive().default(1),
+      /** Queued jobs in all. */
+      maxQueueSize: z.number().int().positive().default(100_000),
+      /** Attempts per job before it fails with the collected errors. */
+      maxAttempts: z.number().int().positive().default(3),
+      /** How long a running job's claim lasts without renewal (a dead process's jobs rerun after it). */
+      leaseMs: z.number().int().min(1000).default(30_000),
+    })
+    .prefault({}),
   /**
    * Adds the built-in instances that are not configured: the public Spaces, and the API
    * providers whose keys are in the environment. Off: only what `providers` lists.

@@ -1,0 +1,164 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StreamPart } from '../core/stream-part.js';
+import { Balancer } from './balancer.js';
+import { Dispatcher, type LaneExecutor } from './dispatcher.js';
+import type { NewJob } from './job.js';
+import { type JobEvent, JobEvents } from './job-events.js';
+import { SqliteJobStore } from './sqlite-job-store.js';
+
+let store: SqliteJobStore;
+let dispatcher: Dispatcher;
+
+function setUp(executor: LaneExecutor) {
+  store = new SqliteJobStore({ path: ':memory:', maxUserRunning: 1 });
+  const events = new JobEvents({ retentionMs: 10_000, maxHistory: 100 });
+  dispatcher = new Dispatcher({
+    store,
+    events,
+    storage: {
+      save: async () => ({ key: 'k.png', mediaType: 'image/png', size: 1 }),
+      open: async () => undefined,
+    },
+    lane: () => executor,
+    premiumShare: 0.75,
+    leaseMs: 30_000,
+    maxAttempts: 3,
+    attemptTimeoutMs: () => 5000,
+    worker: 'test',
+    soleWorker: true,
+  });
+  return new Balancer(store, dispatcher, events, {
+    maxUserQueueSize: { default: 2, ceiling: 5 },
+    maxQueueSize: 100,
+  });
+}
+
+const job = (userId: string, extra: Partial<NewJob> = {}): NewJob => ({
+  service: 'bot',
+  userId,
+  tier: 'general',
+  kind: 'chat',
+  lane: 'model',
+  payload: {},
+  ...extra,
+});
+
+async function collect(events: AsyncIterable<JobEvent>) {
+  const received: JobEvent[] = [];
+  for await (const event of events) received.push(event);
+  return received;
+}
+
+/** An executor that runs until its job is aborted. */
+const blocking: LaneExecutor = {
+  slots: 1,
+  async *run(_job, signal): AsyncGenerator<StreamPart> {
+    yield { type: 'progress', fraction: 0 };
+    await new Promise((resolve) => signal.addEventListener('abort', resolve));
+    throw signal.reason;
+  },
+};
+
+afterEach(async () => {
+  await dispatcher?.stop();
+  await store?.close();
+});
+
+describe('Balancer', () => {
+  it('admits a job, tells its position, runs it, and streams its events to its service', async () => {
+    const balancer = setUp({
+      slots: 1,
+      async *run() {
+        yield { type: 'text', delta: 'done' };
+      },
+    });
+    const submitted = await balancer.submit(job('ann'));
+    expect(submitted).toMatchObject({
+      created: true,
+      position: 0,
+      job: { state: 'queued' },
+    });
+    const events = await collect(
+      await balancer.subscribe(submitted.job.id, 'bot', AbortSignal.timeout(5000)),
+    );
+    expect(events).toEqual([
+      { type: 'state', state: 'queued' },
+      { type: 'queued', position: 0 },
+      { type: 'state', state: 'running', attempt: 1 },
+      { type: 'text', delta: 'done' },
+      { type: 'state', state: 'succeeded' },
+    ]);
+    expect(await balancer.get(submitted.job.id, 'bot')).toMatchObject({
+      state: 'succeeded',
+      result: { text: 'done' },
+    });
+  });
+
+  it('applies the default cap, a per-request cap, and refuses one above the ceiling', async () => {
+    const balancer = setUp(blocking);
+    await balancer.submit(job('ann'));
+    await balancer.submit(job('ann'));
+    await balancer.submit(job('ann'));
+    // The first runs; two wait, which is the default cap.
+    await expect(balancer.submit(job('ann'))).rejects.toMatchObject({
+      code: 'queue_full',
+    });
+    await expect(
+      balancer.submit({ ...job('ann'), maxUserQueueSize: 3 }),
+    ).resolves.toMatchObject({ created: true });
+    await expect(
+      balancer.submit({ ...job('ann'), maxUserQueueSize: 6 }),
+    ).rejects.toMatchObject({
+      code: 'invalid_request',
+      param: 'max_user_queue_size',
+      message: expect.stringContaining('at most 5'),
+    });
+  });
+
+  it('returns the earlier job for a repeated request id, without queueing it twice', async () => {
+    const balancer = setUp(blocking);
+    const first = await balancer.submit(job('ann', { requestId: 'r1' }));
+    const again = await balancer.submit(job('ann', { requestId: 'r1' }));
+    expect(again).toMatchObject({ created: false, job: { id: first.job.id } });
+    expect(await balancer.list('bot', {})).toHaveLength(1);
+  });
+
+  it('cancels a queued job and a running one, each ending its events', async () => {
+    const balancer = setUp(blocking);
+    const running = await balancer.submit(job('ann'));
+    const queued = await balancer.submit(job('ann'));
+    const runningEvents = collect(
+      await balancer.subscribe(running.job.id, 'bot', AbortSignal.timeout(5000)),
+    );
+    await expect
+      .poll(async () => (await balancer.get(running.job.id, 'bot')).state)
+      .toBe('running');
+    expect(await balancer.cancel(queued.job.id, 'bot')).toMatchObject({
+      state: 'canceled',
+    });
+    const queuedEvents = await collect(
+      await balancer.subscribe(queued.job.id, 'bot', AbortSignal.timeout(5000)),
+    );
+    expect(queuedEvents.at(-1)).toEqual({ type: 'state', state: 'canceled' });
+    expect(await balancer.cancel(running.job.id, 'bot')).toMatchObject({
+      state: 'canceled',
+    });
+    expect((await runningEvents).at(-1)).toEqual({ type: 'state', state: 'canceled' });
+  });
+
+  it('hides a job from every other service', async () => {
+    const balancer = setUp(blocking);
+    const submitted = await balancer.submit(job('ann'));
+    await expect(balancer.get(submitted.job.id, 'other')).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(balancer.cancel(submitted.job.id, 'other')).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(
+      balancer.subscribe(submitted.job.id, 'other', AbortSignal.timeout(1000)),
+    ).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+});
