@@ -1,24 +1,7 @@
-import { GenRelayError } from '../core/errors.js';
 import type { GenerationRequest } from '../core/generation-request.js';
 import type { StreamPart } from '../core/stream-part.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import type { CliIo } from './cli-io.js';
-
-/**
- * Without `--model` the router looks for a default model and reports the empty name as
- * unknown; say instead that nothing serves this kind of model.
- */
-function explainMissingDefault(error: unknown, request: GenerationRequest): unknown {
-  if (!GenRelayError.isInstance(error) || error.code !== 'model_not_found') return error;
-  if (request.model !== '') return error;
-  return new GenRelayError({
-    message: `No configured provider serves ${request.kind} models (see \`genrelay providers\`).`,
-    code: 'model_not_found',
-    status: 404,
-    param: 'model',
-    cause: error,
-  });
-}
 
 /**
  * Runs one request in this process through the router, handing each part to `onPart` in
@@ -39,8 +22,6 @@ export async function runGeneration(
     })) {
       await onPart(part);
     }
-  } catch (error) {
-    throw explainMissingDefault(error, request);
   } finally {
     stopListening();
   }

@@ -4,6 +4,8 @@
  * answers with. Subclasses only fix those values; they add no behaviour.
  */
 
+import type { GenerationKind } from './generation-request.js';
+
 const marker = Symbol.for('genrelay.error');
 
 export type ErrorCode =
@@ -90,18 +92,29 @@ export class NotFoundError extends GenRelayError {
   }
 }
 
-/** No provider serves the model; the message lists the models that are served. */
+/**
+ * No provider serves the model; the message lists the models that are served. With no
+ * model named, no provider has a default model of the kind asked for.
+ */
 export class ModelNotFoundError extends GenRelayError {
   readonly model: string;
-  constructor(model: string, validModels: readonly string[], details: Details = {}) {
+  constructor(
+    model: string,
+    validModels: readonly string[],
+    details: Details & { kind?: GenerationKind } = {},
+  ) {
+    const { kind, ...rest } = details;
     const valid =
       validModels.length > 0 ? ` Valid models: ${validModels.join(', ')}` : '';
     super({
-      ...details,
-      message: `The model \`${model}\` does not exist or is not served here.${valid}`,
+      ...rest,
+      message:
+        model === ''
+          ? `No configured provider serves ${kind ?? 'such'} models (see \`genrelay providers\`).`
+          : `The model \`${model}\` does not exist or is not served here.${valid}`,
       code: 'model_not_found',
       status: 404,
-      param: details.param ?? 'model',
+      param: rest.param ?? 'model',
     });
     this.model = model;
   }

@@ -234,6 +234,24 @@ describe('Router', () => {
     expect(error.message).toContain('Valid models: m1, short');
   });
 
+  it('says no provider serves the kind when no model is named and none has a default', async () => {
+    const chatOnly = fakeProvider(
+      'a',
+      { textModels: ['m1'], defaultTextModel: 'm1' },
+      answers('x'),
+    );
+    const request: GenerationRequest = { ...chat(''), kind: 'image' };
+    const error = await collect(
+      new Router([chatOnly], { health: health() }).generate(request, {
+        signal: signal(),
+      }),
+    ).catch((thrown) => thrown);
+    expect(error).toMatchObject({ code: 'model_not_found', status: 404, param: 'model' });
+    expect(error.message).toBe(
+      'No configured provider serves image models (see `genrelay providers`).',
+    );
+  });
+
   it('tries the providers a route names, in its order, passing the name through', async () => {
     const a = fakeProvider('a', { textModels: ['m'] }, answers('a'));
     const b = fakeProvider('b', {}, answers('b'));

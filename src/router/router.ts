@@ -82,7 +82,9 @@ export class Router {
       const known = new Set(
         catalogs.flatMap((catalog) => catalogNames(catalog, request.kind)),
       );
-      throw new ModelNotFoundError(request.model, [...known].sort());
+      throw new ModelNotFoundError(request.model, [...known].sort(), {
+        kind: request.kind,
+      });
     }
     const healthy = candidates.filter(
       ({ provider }) => !this.health.isCoolingDown(provider.id),
