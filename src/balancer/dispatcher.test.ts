@@ -65,7 +65,7 @@ async function submitAndWait(
     for await (const event of events.subscribe(submitted.id, AbortSignal.timeout(5000)))
       received.push(event);
   })();
-  await dispatcher.wake('gpu');
+  await dispatcher.wake(job.lane);
   await done;
   return { job: (await store.get(submitted.id)) as Job, events: received };
 }
@@ -116,6 +116,16 @@ describe('Dispatcher', () => {
         ],
       },
     });
+  });
+
+  it('fails the jobs of a lane nothing runs instead of letting them wait', async () => {
+    const { events } = setUp({ slots: 1, async *run() {} });
+    const { job, events: received } = await submitAndWait(events, {
+      ...newJob('ann'),
+      lane: 'nowhere',
+    });
+    expect(job).toMatchObject({ state: 'failed', error: { code: 'model_not_found' } });
+    expect(received.at(-1)).toEqual({ type: 'state', state: 'failed' });
   });
 
   it('never runs more jobs of a lane at once than it has slots', async () => {

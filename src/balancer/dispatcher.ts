@@ -5,7 +5,7 @@ import type { StreamPart } from '../core/stream-part.js';
 import type { Job } from './job.js';
 import type { JobEvents } from './job-events.js';
 import type { JobStore } from './job-store.js';
-import type { ResultStorage } from './result-storage.js';
+import { type ResultStorage, resultPath } from './result-storage.js';
 import { TierSelector } from './tier-selector.js';
 
 /** Runs the jobs of one lane: a model behind the router, or a group of executors. */
@@ -106,7 +106,10 @@ export class Dispatcher {
     do {
       this.refill.delete(lane);
       const executor = this.options.lane(lane);
-      if (executor === undefined) return;
+      if (executor === undefined) {
+        await this.failUnserved(lane);
+        return;
+      }
       while (!this.stopped && (this.busy.get(lane) ?? 0) < executor.slots) {
         const selector = this.selector(lane);
         const job = await this.options.store.claim(lane, {
@@ -123,6 +126,30 @@ export class Dispatcher {
         });
       }
     } while (this.refill.has(lane) && !this.stopped);
+  }
+
+  /** Jobs of a lane nothing runs fail at once rather than wait for ever. */
+  private async failUnserved(lane: string): Promise<void> {
+    const error = { code: 'model_not_found', message: `Nothing here runs "${lane}"` };
+    for (;;) {
+      const job = await this.options.store.claim(lane, {
+        tiers: ['premium', 'general'],
+        leaseMs: this.options.leaseMs,
+        worker: this.options.worker,
+      });
+      if (job === undefined) return;
+      await this.options.store.fail(job.id, this.options.worker, error, {
+        allowed: false,
+        maxAttempts: 1,
+      });
+      this.options.events.publish(job.id, {
+        type: 'error',
+        fatal: true,
+        retryable: false,
+        ...error,
+      });
+      this.finish(job.id, 'failed');
+    }
   }
 
   private async run(job: Job, executor: LaneExecutor): Promise<void> {
@@ -145,7 +172,7 @@ export class Dispatcher {
           const { data, ...image } = part;
           const stored = await storage.save(data, part.mediaType);
           images.push({ key: stored.key, ...describe(image) });
-          events.publish(job.id, { ...image, url: `/v1/files/${stored.key}` });
+          events.publish(job.id, { ...image, url: resultPath(stored.key) });
           continue;
         }
         if (part.type === 'text') text = (text ?? '') + part.delta;

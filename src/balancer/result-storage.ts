@@ -15,3 +15,8 @@ export interface ResultStorage {
     { body: ReadableStream<Uint8Array>; mediaType: string; size: number } | undefined
   >;
 }
+
+/** Where the server serves a stored result; relative to its public address. */
+export function resultPath(key: string): string {
+  return `/v1/files/${key}`;
+}

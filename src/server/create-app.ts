@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { resultPath } from '../balancer/result-storage.js';
 import { NotFoundError, toGenRelayError } from '../core/errors.js';
 import { apiKeyAuth } from './api-key-auth.js';
 import { filesRoute } from './files-route.js';
@@ -31,7 +32,7 @@ export function createApp(dependencies: ServerDependencies): Hono {
   app.get('/healthz', (context) =>
     context.json({ status: 'ok', providers: dependencies.providerStatus() }),
   );
-  app.get('/v1/files/:key', filesRoute(dependencies));
+  app.get(resultPath(':key'), filesRoute(dependencies));
 
   if (dependencies.apiKeys.length > 0) app.use('/v1/*', apiKeyAuth(dependencies.apiKeys));
 

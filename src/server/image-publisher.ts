@@ -1,4 +1,4 @@
-import type { ResultStorage } from '../balancer/result-storage.js';
+import { type ResultStorage, resultPath } from '../balancer/result-storage.js';
 import type { ImageData } from '../core/stream-part.js';
 
 /** A finished image as clients receive it: our URL, and the bytes for base64 answers. */
@@ -13,10 +13,7 @@ export interface PublishedImage {
  * upstream URL is passed on as it is.
  */
 export class ImagePublisher {
-  constructor(
-    private readonly storage: ResultStorage,
-    private readonly filesPath = '/v1/files',
-  ) {}
+  constructor(private readonly storage: ResultStorage) {}
 
   async publish(image: ImageData, baseUrl: string): Promise<PublishedImage> {
     if (image.data === undefined) {
@@ -24,7 +21,7 @@ export class ImagePublisher {
     }
     const stored = await this.storage.save(image.data, image.mediaType);
     return {
-      url: `${baseUrl.replace(/\/+$/, '')}${this.filesPath}/${stored.key}`,
+      url: `${baseUrl.replace(/\/+$/, '')}${resultPath(stored.key)}`,
       data: image.data,
       mediaType: image.mediaType,
     };
