@@ -69,14 +69,24 @@ describe('CachedCatalog', () => {
     expect(await cached.catalog(options())).toBe(listed);
   });
 
-  it('passes an abort on instead of caching the fallback', async () => {
-    const controller = new AbortController();
-    const { cached } = catalog(async () => {
-      controller.abort();
-      throw new DOMException('aborted', 'AbortError');
+  it('lets one caller give up without failing the others waiting on the same listing', async () => {
+    let finish: (catalog: ModelCatalog) => void = () => {};
+    let calls = 0;
+    const { cached } = catalog(() => {
+      calls++;
+      return new Promise((resolve) => {
+        finish = resolve;
+      });
     });
-    await expect(cached.catalog({ signal: controller.signal })).rejects.toThrow(
-      'aborted',
-    );
+    const impatient = new AbortController();
+    const first = cached.catalog({ signal: impatient.signal });
+    const second = cached.catalog(options());
+    impatient.abort(new DOMException('gave up', 'AbortError'));
+    await expect(first).rejects.toThrow('gave up');
+    finish(listed);
+    expect(await second).toBe(listed);
+    expect(calls).toBe(1);
+    // The listing was kept for later callers too.
+    expect(await cached.catalog(options())).toBe(listed);
   });
 });

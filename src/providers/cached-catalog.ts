@@ -19,6 +19,20 @@ export interface CachedCatalogOptions {
 
 /** After a failed listing, ask again this soon rather than after the whole cache time. */
 const retryAfterFailureMs = 30_000;
+/** The bound on one shared listing, whoever is waiting for it. */
+const listingTimeoutMs = 30_000;
+
+/** `promise`, or the abort of `signal` if that comes first; the promise goes on regardless. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
 
 /**
  * A provider's model catalog learnt from its upstream: cached for a while, one listing
@@ -41,19 +55,22 @@ export class CachedCatalog {
     if (this.cached !== undefined && this.cached.expiresAt > this.now()) {
       return Promise.resolve(this.cached.catalog);
     }
-    this.pending ??= this.refresh(options).finally(() => {
+    // One listing serves every caller, so it runs on its own bounded signal: a caller that
+    // gives up stops waiting without failing the others.
+    this.pending ??= this.refresh().finally(() => {
       this.pending = undefined;
     });
-    return this.pending;
+    return untilAborted(this.pending, options.signal);
   }
 
-  private async refresh(options: CallOptions): Promise<ModelCatalog> {
+  private async refresh(): Promise<ModelCatalog> {
     try {
-      const catalog = await this.options.list(options);
+      const catalog = await this.options.list({
+        signal: AbortSignal.timeout(listingTimeoutMs),
+      });
       this.cached = { catalog, expiresAt: this.now() + this.options.ttlMs };
       return catalog;
     } catch (error) {
-      if (options.signal.aborted) throw error;
       this.options.logger.warn(
         { provider: this.options.provider, error: String(error) },
         'could not list the upstream models; serving the configured or fallback ones',
