@@ -33,8 +33,15 @@ describe('sizeFromAspectRatio', () => {
     });
   });
 
-  it('names the valid ratios for an unknown one', () => {
+  it("names the valid ratios for an unknown one, as the caller's error", () => {
     expect(() => sizeFromAspectRatio({ aspectRatio: '5:7' })).toThrow(/"5:7".*16:9/);
+    expect(() => sizeFromAspectRatio({ aspectRatio: '5:7' })).toThrow(
+      expect.objectContaining({
+        code: 'invalid_request',
+        status: 400,
+        param: 'aspect_ratio',
+      }),
+    );
   });
 
   it('accepts an unknown ratio when both sides are explicit', () => {

@@ -1,3 +1,5 @@
+import { InvalidRequestError } from './errors.js';
+
 /** Width × height for each supported aspect ratio, around a 1024-pixel long side. */
 export const aspectRatioSizes: Readonly<
   Record<string, { width: number; height: number }>
@@ -25,8 +27,8 @@ export interface SizeOptions {
 
 /**
  * Width and height for an image request. Explicit values win individually over the aspect
- * ratio; the ratio fills in what is missing. Throws a RangeError naming the ratio when it
- * is unknown, so the API can answer 400.
+ * ratio; the ratio fills in what is missing. An unknown ratio is the caller's error: an
+ * InvalidRequestError (400) on `aspect_ratio` naming the valid ones.
  */
 export function sizeFromAspectRatio(options: SizeOptions): {
   width: number;
@@ -39,7 +41,12 @@ export function sizeFromAspectRatio(options: SizeOptions): {
     (options.width === undefined || options.height === undefined)
   ) {
     const known = Object.keys(aspectRatioSizes).join(', ');
-    throw new RangeError(`Unknown aspect ratio "${ratio}"; use one of ${known}`);
+    throw new InvalidRequestError(
+      `Unknown aspect ratio "${ratio}"; use one of ${known}`,
+      {
+        param: 'aspect_ratio',
+      },
+    );
   }
   const multipleOf = options.multipleOf ?? 16;
   const round = (value: number) =>

@@ -51,6 +51,31 @@ describe('describeErrorBody', () => {
     });
   });
 
+  it('names the fields of a Replicate 422, the first as param', () => {
+    const text = JSON.stringify({
+      detail: '- input.width: Must be less than or equal to 1280\n- input.steps: …\n',
+      status: 422,
+      title: 'Input validation failed',
+      invalid_fields: [
+        {
+          type: 'less_than_equal',
+          field: 'input.width',
+          description: 'Must be less than or equal to 1280',
+        },
+        { type: 'required', field: 'input.steps' },
+      ],
+    });
+    expect(describeErrorBody(text, noHeaders)).toEqual({
+      message: 'input.width: Must be less than or equal to 1280; input.steps: invalid',
+      param: 'input.width',
+    });
+  });
+
+  it('reads the detail of a Replicate problem without invalid fields', () => {
+    const text = '{"detail":"Invalid version","status":422,"invalid_fields":[]}';
+    expect(describeErrorBody(text, noHeaders)).toEqual({ message: 'Invalid version' });
+  });
+
   it('summarises HTML in one line by its title, or says it is an HTML page', () => {
     const titled =
       '<!DOCTYPE html>\n<html><head><title>\n 502 Bad &amp; Gateway </title></head></html>';

@@ -14,10 +14,11 @@ const cloudflareMarkers = [
 ];
 
 /**
- * Summarise an upstream error body. JSON is searched for `error.message`, `detail`
- * (FastAPI's 422 list names the field), `message`, then `error` as a string (last, since
- * some servers put a class name there and the text in `detail`); HTML becomes one line
- * with its title; other text is collapsed to one line and truncated.
+ * Summarise an upstream error body. JSON is searched for `error.message`, Replicate's
+ * `invalid_fields`, `detail` (FastAPI's 422 list names the field), `message`, then
+ * `error` as a string (last, since some servers put a class name there and the text in
+ * `detail`); HTML becomes one line with its title; other text is collapsed to one line
+ * and truncated.
  */
 export function describeErrorBody(
   text: string,
@@ -94,6 +95,10 @@ function fromJson(value: unknown): ErrorBody | undefined {
       return typeof param === 'string' ? { message, param } : { message };
     }
   }
+  const invalidFields = Array.isArray(body.invalid_fields)
+    ? fromInvalidFields(body.invalid_fields)
+    : undefined;
+  if (invalidFields !== undefined) return invalidFields;
   if (typeof body.detail === 'string') return { message: body.detail };
   if (Array.isArray(body.detail)) return fromValidationErrors(body.detail);
   if (typeof body.message === 'string') return { message: body.message };
@@ -101,15 +106,34 @@ function fromJson(value: unknown): ErrorBody | undefined {
   return undefined;
 }
 
+/** Replicate's 422: `invalid_fields: [{ field: 'input.width', description: '…' }]`. */
+function fromInvalidFields(fields: unknown[]): ErrorBody | undefined {
+  return fromProblems(
+    fields.flatMap((entry) => {
+      if (typeof entry !== 'object' || entry === null) return [];
+      const { field, description } = entry as Record<string, unknown>;
+      if (typeof field !== 'string' || field === '') return [];
+      const text = typeof description === 'string' ? description : 'invalid';
+      return [{ path: field, text: `${field}: ${text}` }];
+    }),
+  );
+}
+
 /** FastAPI / pydantic: `[{ loc: ['body', 'messages', 0, 'content'], msg: '…' }]`. */
 function fromValidationErrors(details: unknown[]): ErrorBody | undefined {
-  const problems = details.flatMap((detail) => {
-    if (typeof detail !== 'object' || detail === null) return [];
-    const { loc, msg } = detail as Record<string, unknown>;
-    const path = Array.isArray(loc) ? fieldPath(loc) : '';
-    const text = typeof msg === 'string' ? msg : 'invalid';
-    return [{ path, text: path ? `${path}: ${text}` : text }];
-  });
+  return fromProblems(
+    details.flatMap((detail) => {
+      if (typeof detail !== 'object' || detail === null) return [];
+      const { loc, msg } = detail as Record<string, unknown>;
+      const path = Array.isArray(loc) ? fieldPath(loc) : '';
+      const text = typeof msg === 'string' ? msg : 'invalid';
+      return [{ path, text: path ? `${path}: ${text}` : text }];
+    }),
+  );
+}
+
+/** Every problem in one message; the first one's field, if named, is the param. */
+function fromProblems(problems: { path: string; text: string }[]): ErrorBody | undefined {
   const first = problems[0];
   if (first === undefined) return undefined;
   const message = problems.map((problem) => problem.text).join('; ');

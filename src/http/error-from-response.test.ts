@@ -12,7 +12,7 @@ import {
   TimeoutError,
   UpstreamError,
 } from '../core/errors.js';
-import { ensureOk, errorFromResponse } from './error-from-response.js';
+import { ensureOk, errorFromResponse, errorFromStatus } from './error-from-response.js';
 import { createHttpClient } from './http-client.js';
 
 interface Answer {
@@ -139,6 +139,41 @@ describe('errorFromResponse', () => {
     expect([broke, broke.retryable]).toEqual([expect.any(QuotaExceededError), false]);
     const later = await errorFor({ status: 402, headers: { 'retry-after': '60' } });
     expect([later.retryable, later.retryAfterMs]).toEqual([true, 60_000]);
+  });
+});
+
+describe('errorFromStatus', () => {
+  it.each([
+    [400, InvalidRequestError, false],
+    [401, AuthenticationError, false],
+    [402, QuotaExceededError, false],
+    [403, PermissionError, false],
+    [404, NotFoundError, false],
+    [408, TimeoutError, true],
+    [413, PayloadTooLargeError, false],
+    [418, UpstreamError, false],
+    [422, InvalidRequestError, false],
+    [429, RateLimitError, true],
+    [502, UpstreamError, true],
+  ])(
+    'maps %i to %o (retryable: %s) with the message as given',
+    (status, type, retryable) => {
+      const error = errorFromStatus(status, 'it failed', { provider: 'hc' });
+      expect(error).toBeInstanceOf(type);
+      expect([error.message, error.provider, error.retryable]).toEqual([
+        'it failed',
+        'hc',
+        retryable,
+      ]);
+    },
+  );
+
+  it('keeps the param and the wait it is given, and needs neither', () => {
+    const invalid = errorFromStatus(422, 'bad', { param: 'steps' });
+    expect([invalid.param, invalid.provider]).toEqual(['steps', undefined]);
+    const later = errorFromStatus(402, 'broke', { retryAfterMs: 60_000 });
+    expect([later.retryable, later.retryAfterMs]).toEqual([true, 60_000]);
+    expect(errorFromStatus(503, 'busy')).toMatchObject({ retryAfterMs: undefined });
   });
 });
 

@@ -40,12 +40,38 @@ export async function errorFromResponse(
   const body = describeErrorBody(await readPrefix(response), header);
   const said = body.message || STATUS_CODES[status] || 'no message';
   const message = `${speaker(response, context)} answered ${status}: ${said}`;
-  const details = { provider: context.provider };
-  const waitMs = retryAfterMs(header);
-  const param = body.param === undefined ? {} : { param: body.param };
+  return errorFromStatus(status, message, {
+    provider: context.provider,
+    retryAfterMs: retryAfterMs(header),
+    param: body.param,
+  });
+}
 
+/** What an upstream's failure says besides its status and message. */
+export interface StatusErrorDetails {
+  provider?: string | undefined;
+  /** From Retry-After; makes a 402 retryable. */
+  retryAfterMs?: number | undefined;
+  /** The request field at fault, for a 400 or 422. */
+  param?: string | undefined;
+}
+
+/**
+ * The GenRelayError an upstream's HTTP status stands for: 400/422 invalid request, 401
+ * authentication, 403 permission, 404 not found, 408 timeout, 413 too large, 402 quota,
+ * 429 rate limit, 5xx retryable upstream error; anything else an upstream error.
+ */
+export function errorFromStatus(
+  status: number,
+  message: string,
+  { provider, retryAfterMs: waitMs, param }: StatusErrorDetails = {},
+): GenRelayError {
+  const details = { provider };
   if (status === 400 || status === 422) {
-    return new InvalidRequestError(message, { ...details, ...param });
+    return new InvalidRequestError(message, {
+      ...details,
+      ...(param === undefined ? {} : { param }),
+    });
   }
   if (status === 401) return new AuthenticationError(message, details);
   if (status === 403) return new PermissionError(message, details);

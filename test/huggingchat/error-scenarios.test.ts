@@ -99,21 +99,15 @@ const scenarios: Scenario[] = [
     message: /answered 429: You are sending too many messages\./,
   },
   {
-    name: 'a 401 on creating the conversation, twice',
-    failures: [
-      { endpoint: 'create', status: 401, message: 'You have to be logged in.' },
-      { endpoint: 'create', status: 401, message: 'You have to be logged in.' },
-    ],
+    name: 'a 401 on creating the conversation',
+    failures: [{ endpoint: 'create', status: 401, message: 'You have to be logged in.' }],
     code: 'authentication_failed',
     message: /Log in at .*\/login/,
   },
   {
-    name: 'a 403 page in the older data endpoint, twice',
+    name: 'a 403 page in the older data endpoint',
     version: 'older',
-    failures: [
-      { endpoint: 'conversation', status: 403 },
-      { endpoint: 'conversation', status: 403 },
-    ],
+    failures: [{ endpoint: 'conversation', status: 403 }],
     code: 'authentication_failed',
   },
   {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { type ConfigFile, writeConfigFile } from '../support/config-file.js';
@@ -26,6 +26,12 @@ beforeAll(async () => {
       maxPollIntervalMs: 40,
     },
   });
+  // The double serves its output files from loopback.
+  const config = JSON.parse(await readFile(configFile.path, 'utf8')) as {
+    server: Record<string, unknown>;
+  };
+  config.server.allowPrivateMediaUrls = true;
+  await writeFile(configFile.path, JSON.stringify(config));
 });
 afterAll(async () => {
   await double?.close();

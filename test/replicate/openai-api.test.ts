@@ -16,6 +16,8 @@ let genrelay: GenRelayUnderTest;
 beforeAll(async () => {
   double = await startReplicateDouble();
   genrelay = await startGenRelay({
+    // The double serves its output files from loopback.
+    server: { allowPrivateMediaUrls: true },
     providers: {
       replicate: {
         baseUrl: double.baseUrl,

@@ -1,7 +1,7 @@
 import type { GenerationRequest } from '../../src/core/generation-request.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { StreamPart } from '../../src/core/stream-part.js';
-import { createHttpClient } from '../../src/http/http-client.js';
+import { createHttpClient, type HttpClientOptions } from '../../src/http/http-client.js';
 import { ReplicateProvider } from '../../src/providers/replicate/replicate-provider.js';
 import { replicateSettingsSchema } from '../../src/providers/replicate/replicate-settings.js';
 import type { ReplicateDouble } from '../upstreams/replicate/replicate-double.js';
@@ -27,14 +27,21 @@ export function recordingLogger(): Logger & { warnings: string[] } {
   };
 }
 
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  logger?: Logger;
+  /** Default true: the double serves its output files from loopback. */
+  allowPrivateMediaUrls?: boolean;
+}
+
 /** Replicate providers pointed at a double, sharing one HTTP client to close at the end. */
-export function createHarness(double: () => ReplicateDouble) {
-  const http = createHttpClient({ idleTimeoutMs: 5_000 });
+export function createHarness(
+  double: () => ReplicateDouble,
+  httpOptions: HttpClientOptions = { idleTimeoutMs: 5_000 },
+) {
+  const http = createHttpClient(httpOptions);
   return {
-    provider(
-      settings: Record<string, unknown> = {},
-      options: { env?: Record<string, string>; logger?: Logger } = {},
-    ) {
+    provider(settings: Record<string, unknown> = {}, options: HarnessOptions = {}) {
       const parsed = replicateSettingsSchema.parse({
         baseUrl: double().baseUrl,
         apiKey: double().token,
@@ -47,6 +54,7 @@ export function createHarness(double: () => ReplicateDouble) {
         logger: options.logger ?? recordingLogger(),
         env: options.env ?? {},
         dataDir: '/nonexistent',
+        allowPrivateMediaUrls: options.allowPrivateMediaUrls ?? true,
       });
     },
     close: () => http.close(),

@@ -1,11 +1,6 @@
-import type { ProviderFactory } from '../provider-factory.js';
 import { fluxDevInputs } from './flux-dev-inputs.js';
 import type { FluxSpaceApp } from './flux-space-app.js';
-import { FluxSpaceProvider } from './flux-space-provider.js';
-import {
-  type FluxSpaceSettings,
-  fluxSpaceSettingsSchema,
-} from './flux-space-settings.js';
+import { fluxSpaceFactory } from './flux-space-factory.js';
 
 /** black-forest-labs/FLUX.1-dev: the queue, with position, progress and previews. */
 export const fluxDevSpace: FluxSpaceApp = {
@@ -24,19 +19,7 @@ export const fluxDevSpace: FluxSpaceApp = {
   inputs: fluxDevInputs,
 };
 
-export const blackForestLabsFlux1DevFactory: ProviderFactory<FluxSpaceSettings> = {
-  type: fluxDevSpace.type,
-  label: 'FLUX.1-dev on its Hugging Face Space (Gradio queue)',
-  settings: fluxSpaceSettingsSchema(fluxDevSpace),
-  builtIn: [
-    {
-      id: fluxDevSpace.type,
-      defaults: {},
-      // The Space is public: anonymous calls work, within the anonymous ZeroGPU quota.
-      enabledByDefault: () => true,
-    },
-  ],
-  environment: ['HF_TOKEN (optional: a larger ZeroGPU quota, private Spaces)'],
-  create: (id, settings, context) =>
-    new FluxSpaceProvider(id, settings, context, fluxDevSpace),
-};
+export const blackForestLabsFlux1DevFactory = fluxSpaceFactory(
+  fluxDevSpace,
+  'FLUX.1-dev on its Hugging Face Space (Gradio queue)',
+);

@@ -1,8 +1,7 @@
-import { InvalidRequestError } from '../../core/errors.js';
+import { sizeFromAspectRatio } from '../../core/aspect-ratio.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
 import { imagePrompt } from '../../core/prompt.js';
 import type { SpaceInputs } from './flux-space-app.js';
-import { requestedSize } from './requested-size.js';
 
 /**
  * FLUX.1-dev's inputs: prompt, seed, randomize_seed, width, height, guidance_scale,
@@ -14,10 +13,7 @@ export function fluxDevInputs(
   request: GenerationRequest,
   seed: number | undefined,
 ): SpaceInputs {
-  const prompt = imagePrompt(request).trim();
-  if (prompt === '')
-    throw new InvalidRequestError('The prompt is empty.', { param: 'prompt' });
-  const { width, height } = requestedSize({
+  const { width, height } = sizeFromAspectRatio({
     aspectRatio: request.aspectRatio,
     width: request.width,
     height: request.height,
@@ -25,7 +21,7 @@ export function fluxDevInputs(
     multipleOf: 16,
   });
   const data = [
-    prompt,
+    imagePrompt(request).trim(),
     seed ?? 0,
     seed === undefined,
     width,

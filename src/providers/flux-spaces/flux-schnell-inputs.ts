@@ -1,8 +1,7 @@
-import { InvalidRequestError } from '../../core/errors.js';
+import { sizeFromAspectRatio } from '../../core/aspect-ratio.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
 import { imagePrompt } from '../../core/prompt.js';
 import type { SpaceInputs } from './flux-space-app.js';
-import { requestedSize } from './requested-size.js';
 
 /** The Space's own default size: 768×768. */
 const defaultSide = 768;
@@ -21,13 +20,10 @@ export function fluxSchnellInputs(
   request: GenerationRequest,
   seed: number | undefined,
 ): SpaceInputs {
-  const prompt = imagePrompt(request).trim();
-  if (prompt === '')
-    throw new InvalidRequestError('The prompt is empty.', { param: 'prompt' });
   const size =
     request.aspectRatio === undefined
       ? { width: request.width ?? defaultSide, height: request.height ?? defaultSide }
-      : requestedSize({
+      : sizeFromAspectRatio({
           aspectRatio: request.aspectRatio,
           width: request.width,
           height: request.height,
@@ -36,7 +32,14 @@ export function fluxSchnellInputs(
   const width = side(size.width);
   const height = side(size.height);
   return {
-    data: [prompt, seed ?? 0, seed === undefined, width, height, request.steps ?? 2],
+    data: [
+      imagePrompt(request).trim(),
+      seed ?? 0,
+      seed === undefined,
+      width,
+      height,
+      request.steps ?? 2,
+    ],
     width,
     height,
   };

@@ -19,6 +19,9 @@ export interface FluxSpaceApp {
   catalog: ModelCatalog;
   /** The queue (status, progress, previews) or the simple call API. */
   protocol: 'queue' | 'call';
-  /** The inputs for one image; `seed` is undefined when the Space should pick one. */
+  /**
+   * The inputs for one image, whose prompt the provider has found not empty; `seed` is
+   * undefined when the Space should pick one.
+   */
   inputs(request: GenerationRequest, seed: number | undefined): SpaceInputs;
 }

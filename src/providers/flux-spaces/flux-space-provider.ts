@@ -1,6 +1,7 @@
 import { InvalidRequestError } from '../../core/errors.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
 import type { ModelCatalog } from '../../core/model-catalog.js';
+import { imagePrompt } from '../../core/prompt.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import type { EndpointReference } from '../gradio/gradio-app-config.js';
 import { GradioClient } from '../gradio/gradio-client.js';
@@ -79,6 +80,9 @@ export class FluxSpaceProvider implements Provider {
         param: 'model',
         provider: this.id,
       });
+    }
+    if (imagePrompt(request).trim() === '') {
+      throw new InvalidRequestError('The prompt is empty.', { param: 'prompt' });
     }
     const credentials = this.credentials;
     for (let index = 0; index < (request.count ?? 1); index++) {

@@ -1,11 +1,6 @@
-import type { ProviderFactory } from '../provider-factory.js';
 import { fluxSchnellInputs } from './flux-schnell-inputs.js';
 import type { FluxSpaceApp } from './flux-space-app.js';
-import { FluxSpaceProvider } from './flux-space-provider.js';
-import {
-  type FluxSpaceSettings,
-  fluxSpaceSettingsSchema,
-} from './flux-space-settings.js';
+import { fluxSpaceFactory } from './flux-space-factory.js';
 
 /** voodoohop/flux-1-schnell: the simple call API, one round trip for the result. */
 export const fluxSchnellSpace: FluxSpaceApp = {
@@ -24,19 +19,7 @@ export const fluxSchnellSpace: FluxSpaceApp = {
   inputs: fluxSchnellInputs,
 };
 
-export const voodoohopFlux1SchnellFactory: ProviderFactory<FluxSpaceSettings> = {
-  type: fluxSchnellSpace.type,
-  label: 'FLUX.1-schnell on a Hugging Face Space (Gradio call API)',
-  settings: fluxSpaceSettingsSchema(fluxSchnellSpace),
-  builtIn: [
-    {
-      id: fluxSchnellSpace.type,
-      defaults: {},
-      // The Space is public: anonymous calls work, within the anonymous ZeroGPU quota.
-      enabledByDefault: () => true,
-    },
-  ],
-  environment: ['HF_TOKEN (optional: a larger ZeroGPU quota, private Spaces)'],
-  create: (id, settings, context) =>
-    new FluxSpaceProvider(id, settings, context, fluxSchnellSpace),
-};
+export const voodoohopFlux1SchnellFactory = fluxSpaceFactory(
+  fluxSchnellSpace,
+  'FLUX.1-schnell on a Hugging Face Space (Gradio call API)',
+);

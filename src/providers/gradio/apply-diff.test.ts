@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { applyDiff, isDiff } from './apply-diff.js';
 
 describe('applyDiff', () => {
@@ -39,6 +39,39 @@ describe('applyDiff', () => {
     expect(() => applyDiff({}, [['delete', []]])).toThrow(
       /cannot delete the whole value/,
     );
+  });
+});
+
+describe('applyDiff and the prototypes of every object', () => {
+  const original = Object.prototype.hasOwnProperty;
+  afterEach(() => {
+    // Should a check fail, the pollution must not leak into other tests.
+    delete (Object.prototype as Record<string, unknown>).polluted;
+    Object.prototype.hasOwnProperty = original;
+  });
+
+  it.each([
+    ['__proto__', ['__proto__', 'polluted']],
+    ['constructor', ['constructor', 'prototype', 'polluted']],
+    ['prototype', ['prototype', 'polluted']],
+  ])('refuses a replace through %s', (_key, path) => {
+    expect(() => applyDiff({}, [['replace', path, 'yes']])).toThrow(TypeError);
+    expect(() => applyDiff(null, [['replace', path, 'yes']])).toThrow(TypeError);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses a delete through __proto__ or constructor', () => {
+    for (const path of [
+      ['__proto__', 'hasOwnProperty'],
+      ['constructor', 'prototype', 'hasOwnProperty'],
+    ]) {
+      expect(() => applyDiff({}, [['delete', path]])).toThrow(TypeError);
+    }
+    expect(Object.prototype.hasOwnProperty).toBe(original);
+  });
+
+  it('treats inherited properties as absent', () => {
+    expect(applyDiff({}, [['append', ['toString'], 'x']])).toEqual({ toString: 'x' });
   });
 });
 

@@ -3,6 +3,9 @@ type Edit = [action: string, path: (string | number)[], value?: unknown];
 
 const actions = new Set(['replace', 'append', 'add', 'delete']);
 
+/** Keys that lead from a value to the prototypes every object shares. */
+const unsafeKeys = new Set(['__proto__', 'prototype', 'constructor']);
+
 /**
  * Whether `value` is a diff: a list of `[action, path, value]` edits, empty when the
  * value did not change.
@@ -23,7 +26,9 @@ export function isDiff(value: unknown): value is Edit[] {
 /**
  * `previous` with the edits applied, as Gradio's clients do (sse_v2 and later), without
  * changing `previous`. Missing containers along a path are created, so a diff that
- * arrives first still yields its value. Throws a TypeError for an edit it cannot apply.
+ * arrives first still yields its value. Throws a TypeError for an edit it cannot apply,
+ * and for a path through `__proto__`, `prototype` or `constructor`: a diff comes from a
+ * third-party app, and must not reach the prototypes of every object.
  */
 export function applyDiff(previous: unknown, edits: readonly Edit[]): unknown {
   let result = structuredClone(previous);
@@ -45,10 +50,15 @@ function applyEdit(
     if (action === 'append') return `${target ?? ''}${String(value)}`;
     throw new TypeError(`cannot ${action} the whole value`);
   }
+  if (typeof key === 'string' && unsafeKeys.has(key)) {
+    throw new TypeError(`refusing the diff path key "${key}"`);
+  }
   const container = containerFor(target, key);
   const slot = container as Record<string | number, unknown>;
+  // Only the value's own properties: an inherited one (`toString`) is no part of it.
+  const own = Object.hasOwn(container, key) ? slot[key] : undefined;
   if (rest.length > 0) {
-    slot[key] = applyEdit(slot[key], rest, action, value);
+    slot[key] = applyEdit(own, rest, action, value);
     return container;
   }
   switch (action) {
@@ -56,7 +66,7 @@ function applyEdit(
       slot[key] = value;
       break;
     case 'append':
-      slot[key] = `${slot[key] ?? ''}${String(value)}`;
+      slot[key] = `${own ?? ''}${String(value)}`;
       break;
     case 'add':
       if (Array.isArray(container)) container.splice(Number(key), 0, value);

@@ -1,23 +1,19 @@
-import { GenRelayError, UpstreamError } from '../../core/errors.js';
+import { UpstreamError } from '../../core/errors.js';
 import { readServerSentEvents } from '../../http/server-sent-events.js';
-import { sleep } from '../../http/sleep.js';
-import { eventIdSchema } from './gradio-api.js';
 import type { GradioEndpoint } from './gradio-app-config.js';
 import type { GradioClient, GradioRequestOptions } from './gradio-client.js';
 import type { GradioEvent } from './gradio-event.js';
 import { mapCallEvent } from './map-call-event.js';
-import { cancelJob, newSessionHash } from './queue-job.js';
-
-/** How often a result stream that ends (or breaks) without a result is read in all. */
-const maxReads = 3;
-const rereadDelayMs = 200;
+import { cancelJob } from './queue-job.js';
+import { readEventId } from './read-event-id.js';
 
 /**
- * Runs a function through the simple call API (Gradio 4.20+): `POST {prefix}/call/{name}`,
- * then `GET {prefix}/call/{name}/{event_id}` with `generating`, `complete`, `error` and
- * `heartbeat` events. A stream that ends or breaks without `complete` or `error` is read
- * again a bounded number of times, then reported as an upstream error — never polled
- * forever. A job left early is canceled at the app.
+ * Runs a function through the simple call API (Gradio 4.20+): `POST {prefix}/call/{name}`
+ * with the data alone, then `GET {prefix}/call/{name}/{event_id}` with `generating`,
+ * `complete`, `error` and `heartbeat` events. Gradio keeps such a job in a session named
+ * by its event id, and forgets the session when its stream closes: the stream is read
+ * once, and one that breaks or ends without `complete` or `error` is a retryable upstream
+ * error. A job left early is canceled at the app.
  */
 export async function* runCallJob(
   client: GradioClient,
@@ -33,75 +29,29 @@ export async function* runCallJob(
     );
   }
   const path = `/call/${encodeURIComponent(endpoint.apiName)}`;
-  const sessionHash = newSessionHash();
-  const posted = await client.post(path, { data, session_hash: sessionHash }, options);
-  const answer = eventIdSchema.safeParse(await posted.json());
-  if (!answer.success) {
-    throw new UpstreamError(`${context.speaker} accepted the call without an event_id`, {
-      provider: context.provider,
-    });
-  }
-  const eventId = answer.data.event_id;
-  const job = { ended: false };
-  let lastBreak: GenRelayError | undefined;
+  // A session_hash of our own would file the job where the result stream does not look.
+  const posted = await client.post(path, { data }, options);
+  const eventId = await readEventId(posted, context, 'accepted the call');
+  // Until the app says the job ended, leaving means canceling it there.
+  let ended = false;
   try {
-    for (let read = 1; read <= maxReads; read++) {
-      if (read > 1) await sleep(rereadDelayMs * (read - 1), options.signal);
-      const streamPath = `${path}/${encodeURIComponent(eventId)}`;
-      const outcome = yield* readOnce(client, streamPath, options, job);
-      if (outcome === 'done') return;
-      lastBreak = outcome === 'ended' ? undefined : outcome;
-    }
-    const reason = lastBreak === undefined ? '' : ` (last: ${lastBreak.message})`;
-    throw new UpstreamError(
-      `${context.speaker} ended the result stream ${maxReads} times without a result${reason}`,
-      { provider: context.provider, retryable: true, cause: lastBreak },
-    );
-  } finally {
-    if (!job.ended) await cancelJob(client, endpoint, sessionHash, eventId);
-  }
-}
-
-/**
- * One read of the result stream: `done` after `complete`, `ended` when it ended without
- * a result, or the error that broke it. The app's own failures are thrown.
- */
-async function* readOnce(
-  client: GradioClient,
-  path: string,
-  options: GradioRequestOptions,
-  job: { ended: boolean },
-): AsyncGenerator<GradioEvent, 'done' | 'ended' | GenRelayError> {
-  const { signal, timeoutMs } = options;
-  let events: AsyncGenerator<{ event?: string; data: string }> | undefined;
-  try {
-    const stream = await client.stream(path, {
-      signal,
-      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    const stream = await client.stream(`${path}/${encodeURIComponent(eventId)}`, {
+      signal: options.signal,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     });
-    events = readServerSentEvents(stream.body);
-    for (;;) {
-      const next = await events.next();
-      if (next.done) return 'ended';
-      const { event, data } = next.value;
-      // After `complete` or `error` the job is over at the app: nothing to re-read or cancel.
-      if (event === 'complete' || event === 'error') job.ended = true;
-      const mapped = mapCallEvent(event, data, client.errorContext);
+    for await (const { event, data: text } of readServerSentEvents(stream.body)) {
+      ended ||= event === 'complete' || event === 'error';
+      const mapped = mapCallEvent(event, text, context);
       if (mapped === undefined) continue;
       yield mapped;
-      if (mapped.type === 'output' && mapped.final) return 'done';
+      if (mapped.type === 'output' && mapped.final) return;
     }
-  } catch (error) {
-    if (!job.ended && isBroken(error)) return error;
-    throw error;
+    throw new UpstreamError(
+      `${context.speaker} ended the result stream before the job finished`,
+      { provider: context.provider, retryable: true },
+    );
   } finally {
-    await events?.return(undefined);
+    // `/cancel` finds the job by session and event id; here both are the event id.
+    if (!ended) await cancelJob(client, endpoint, eventId, eventId);
   }
-}
-
-/** A connection that broke or a 5xx: worth reading again. */
-function isBroken(error: unknown): error is GenRelayError {
-  return (
-    GenRelayError.isInstance(error) && error.code === 'upstream_error' && error.retryable
-  );
 }

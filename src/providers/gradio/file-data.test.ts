@@ -46,6 +46,11 @@ describe('fileUrl', () => {
     expect(fileUrl({ url: 'https://elsewhere.example/x.png' }, appUrl)).toBeUndefined();
   });
 
+  it('finds no URL in a path that claims to be a URL but does not parse', () => {
+    expect(fileUrl({ path: 'http://[' }, appUrl)).toBeUndefined();
+    expect(fileUrl({ url: 'http://[', path: 'https://[::1' }, appUrl)).toBeUndefined();
+  });
+
   it('serves 4.x apps from the root', () => {
     expect(fileUrl({ path: '/tmp/gradio/a/x.png' }, 'http://127.0.0.1:7860')).toBe(
       'http://127.0.0.1:7860/file=/tmp/gradio/a/x.png',

@@ -19,7 +19,8 @@ export function findFile(value: unknown): FileData | undefined {
 /**
  * Where to fetch a file of the app at `appUrl` (its base URL plus the API prefix). The
  * file's own URL is used when it is on the app's origin; otherwise the URL is rebuilt
- * from its server path, so the app's credentials never go to another host.
+ * from its server path, so the app's credentials never go to another host. Undefined
+ * when the file has no usable URL or path.
  */
 export function fileUrl(file: FileData, appUrl: string): string | undefined {
   const origin = new URL(appUrl).origin;
@@ -28,8 +29,11 @@ export function fileUrl(file: FileData, appUrl: string): string | undefined {
     if (url.origin === origin) return url.href;
   }
   if (!file.path) return undefined;
-  if (/^https?:\/\//.test(file.path) && new URL(file.path).origin === origin) {
-    return file.path;
+  if (/^https?:\/\//.test(file.path)) {
+    // A path that is a URL is kept when it is on the app's origin. One that does not
+    // parse names no file at all: the caller reports the image missing.
+    if (!URL.canParse(file.path)) return undefined;
+    if (new URL(file.path).origin === origin) return file.path;
   }
   const encoded = file.path.split('/').map(encodeURIComponent).join('/');
   return `${appUrl}/file=${encoded}`;

@@ -46,7 +46,6 @@ const progressUnitSchema = z
   .object({
     index: z.number().nullish(),
     length: z.number().nullish(),
-    unit: z.string().nullish(),
     progress: z.number().nullish(),
     desc: z.string().nullish(),
   })
@@ -69,11 +68,10 @@ export const queueMessageSchema = z.discriminatedUnion('msg', [
     .object({
       msg: z.literal('estimation'),
       rank: z.number().nullish(),
-      queue_size: z.number().nullish(),
       rank_eta: z.number().nullish(),
     })
     .loose(),
-  z.object({ msg: z.literal('process_starts'), eta: z.number().nullish() }).loose(),
+  z.object({ msg: z.literal('process_starts') }).loose(),
   z
     .object({
       msg: z.literal('progress'),

@@ -16,10 +16,8 @@ export interface GradioEndpoint {
 
 /** What genrelay takes from an app's `/config`. */
 export interface GradioAppConfig {
-  version: string | undefined;
   /** `/gradio_api` in 5.x, empty in 4.x. */
   apiPrefix: string;
-  protocol: string;
   /** Whether generator updates after the first are diffs (sse_v2 and later). */
   sendsDiffs: boolean;
   endpoints: GradioEndpoint[];
@@ -41,9 +39,7 @@ export function readAppConfig(
     return `speaks the Gradio protocol "${protocol}" (version ${raw.version ?? 'unknown'}); genrelay needs sse_v1 to sse_v3 (Gradio 4.9 or later)`;
   }
   return {
-    version: raw.version,
     apiPrefix: (raw.api_prefix ?? '').replace(/\/+$/, ''),
-    protocol,
     sendsDiffs: protocol !== 'sse_v1',
     endpoints: raw.dependencies.map((dependency, index) => ({
       fnIndex: dependency.id ?? index,

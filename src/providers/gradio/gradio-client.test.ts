@@ -39,17 +39,13 @@ afterEach(async () => {
 afterAll(() => http.close());
 
 describe('GradioClient', () => {
-  it('discovers a 5.x app: version, /gradio_api prefix, and the function by name', async () => {
+  it('discovers a 5.x app: /gradio_api prefix, diffs, and the function by name', async () => {
     const double = await space();
     const { config, endpoint } = await client(double).endpoint(
       { apiName: 'infer' },
       request(),
     );
-    expect(config).toMatchObject({
-      version: '5.49.1',
-      apiPrefix: '/gradio_api',
-      protocol: 'sse_v3',
-    });
+    expect(config).toMatchObject({ apiPrefix: '/gradio_api', sendsDiffs: true });
     expect(endpoint).toEqual({ fnIndex: 2, triggerId: 4, apiName: 'infer' });
     expect(await client(double).url('/queue/join', request())).toBe(
       `${double.url}/gradio_api/queue/join`,
@@ -140,7 +136,7 @@ describe('GradioClient', () => {
       });
     await expect(answering({ hello: 'world' }).config(request())).rejects.toMatchObject({
       code: 'response_parse_error',
-      message: 'gradio "space" sent an app config of an unexpected shape',
+      message: 'gradio "space" sent an unexpected app config',
     });
     await expect(
       answering({ version: '3.50.2', protocol: 'ws', dependencies: [] }).config(

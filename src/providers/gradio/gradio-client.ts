@@ -1,8 +1,7 @@
-import type { z } from 'zod';
 import { UpstreamError } from '../../core/errors.js';
 import { ensureOk } from '../../http/error-from-response.js';
 import type { HttpClient, HttpResponse } from '../../http/http-client.js';
-import { ConfigCache } from './config-cache.js';
+import { parseUpstreamJson, validateUpstream } from '../upstream-json.js';
 import { configSchema } from './gradio-api.js';
 import {
   describeEndpoint,
@@ -12,8 +11,7 @@ import {
   type GradioEndpoint,
   readAppConfig,
 } from './gradio-app-config.js';
-import type { GradioErrorContext } from './gradio-error.js';
-import { protocolError } from './protocol-error.js';
+import { type GradioErrorContext, upstreamName } from './gradio-error.js';
 
 export interface GradioClientOptions {
   /** The app's root, where `/config` is: `https://owner-name.hf.space`. */
@@ -39,18 +37,18 @@ export interface GradioRequestOptions {
 
 /**
  * One Gradio app (a Hugging Face Space or a self-hosted app), 4.9 or later: discovers its
- * `/config` (version, API prefix, protocol, functions), and makes the requests the queue
- * and call protocols and file downloads need (uploads: `uploadFile`). Non-2xx answers become typed
- * errors through the HTTP layer.
+ * `/config` (API prefix, protocol, functions), and makes the requests the queue and call
+ * protocols and file downloads need (uploads: `uploadFile`). Non-2xx answers become
+ * typed errors through the HTTP layer.
  */
 export class GradioClient {
   readonly baseUrl: string;
   readonly errorContext: GradioErrorContext;
-  private readonly configs: ConfigCache<GradioAppConfig>;
+  /** The last config read, until it expires; a failed or aborted read keeps nothing. */
+  private cachedConfig: { value: GradioAppConfig; expiresAt: number } | undefined;
 
   constructor(private readonly options: GradioClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.configs = new ConfigCache(options.configCacheMs ?? 600_000);
     this.errorContext = {
       provider: options.provider,
       speaker: `gradio "${options.provider}"`,
@@ -59,18 +57,22 @@ export class GradioClient {
   }
 
   /** The app's configuration, from `GET /config` (never prefixed), cached. */
-  config(options: GradioRequestOptions): Promise<GradioAppConfig> {
-    return this.configs.get(this.baseUrl, async () => {
-      const response = await this.request(`${this.baseUrl}/config`, options);
-      const raw = this.validate(configSchema, await response.json(), 'an app config');
-      const config = readAppConfig(raw);
-      if (typeof config === 'string') {
-        throw new UpstreamError(`${this.errorContext.speaker} ${config}`, {
-          provider: this.options.provider,
-        });
-      }
-      return config;
-    });
+  async config(options: GradioRequestOptions): Promise<GradioAppConfig> {
+    const cached = this.cachedConfig;
+    if (cached !== undefined && cached.expiresAt > Date.now()) return cached.value;
+    const response = await this.request(`${this.baseUrl}/config`, options);
+    const upstream = upstreamName(this.errorContext);
+    const body = parseUpstreamJson(upstream, await response.text(), 'an app config');
+    const raw = validateUpstream(upstream, configSchema, body, 'app config');
+    const config = readAppConfig(raw);
+    if (typeof config === 'string') {
+      throw new UpstreamError(`${this.errorContext.speaker} ${config}`, {
+        provider: this.options.provider,
+      });
+    }
+    const ttlMs = this.options.configCacheMs ?? 600_000;
+    this.cachedConfig = { value: config, expiresAt: Date.now() + ttlMs };
+    return config;
   }
 
   /** The function `reference` names, with the config it came from. */
@@ -82,7 +84,7 @@ export class GradioClient {
     const endpoint = findEndpoint(config, reference);
     if (endpoint === undefined) {
       // The app may have changed since its config was read.
-      this.configs.delete(this.baseUrl);
+      this.cachedConfig = undefined;
       const named = config.endpoints.flatMap(({ apiName }) =>
         apiName ? [`/${apiName}`] : [],
       );
@@ -129,19 +131,6 @@ export class GradioClient {
       headers: { accept: 'image/*,*/*', ...options.headers },
     });
     return response.bytes();
-  }
-
-  /** `value` checked against a wire schema; a mismatch is a ResponseParseError. */
-  validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      throw protocolError(
-        this.errorContext,
-        `${what} of an unexpected shape`,
-        parsed.error,
-      );
-    }
-    return parsed.data;
   }
 
   /** Any request to the app, with its headers; a non-2xx answer is thrown as its typed error. */

@@ -3,6 +3,7 @@ import {
   QuotaExceededError,
   UpstreamError,
 } from '../../core/errors.js';
+import type { UpstreamName } from '../upstream-json.js';
 
 /** Who failed, for messages and the `provider` field of errors. */
 export interface GradioErrorContext {
@@ -12,6 +13,11 @@ export interface GradioErrorContext {
   speaker: string;
   /** Appended to quota errors (anonymous calls: how to get a larger quota). */
   quotaHint?: string | undefined;
+}
+
+/** The app as the shared upstream JSON helpers name it. */
+export function upstreamName(context: GradioErrorContext): UpstreamName {
+  return { id: context.provider, describe: () => context.speaker };
 }
 
 /**
@@ -70,4 +76,18 @@ export function errorFromGradio(
     });
   }
   return new UpstreamError(message, details);
+}
+
+/**
+ * The server failed outside the app's function (`unexpected_error`, "Server stopped
+ * unexpectedly."): a retryable UpstreamError, as the next attempt may find it well.
+ */
+export function unexpectedError(
+  text: string | null | undefined,
+  context: GradioErrorContext,
+): UpstreamError {
+  return new UpstreamError(
+    `${context.speaker} failed unexpectedly: ${text ?? 'no message'}`,
+    { provider: context.provider, retryable: true },
+  );
 }

@@ -4,16 +4,15 @@
  */
 export type GradioEvent =
   /** Waiting in the app's queue; `position` 0 is next. */
-  | { type: 'queued'; position: number; queueSize?: number; etaMs?: number }
-  /** A worker picked the job up; `etaMs` is the app's average run time. */
-  | { type: 'started'; etaMs?: number }
+  | { type: 'queued'; position: number; etaMs?: number }
+  /** A worker picked the job up. */
+  | { type: 'started' }
   | {
       type: 'progress';
       step?: number;
       total?: number;
       /** 0 to 1. */
       fraction?: number;
-      unit?: string;
       description?: string;
     }
   /** A `gr.Info` / `gr.Warning` toast (ZeroGPU says "Waiting for a GPU" this way). */

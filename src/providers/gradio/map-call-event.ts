@@ -1,6 +1,12 @@
 import type { GenRelayError } from '../../core/errors.js';
+import { parseUpstreamJson, validateUpstream } from '../upstream-json.js';
 import { callErrorSchema } from './gradio-api.js';
-import { errorFromGradio, type GradioErrorContext } from './gradio-error.js';
+import {
+  errorFromGradio,
+  type GradioErrorContext,
+  unexpectedError,
+  upstreamName,
+} from './gradio-error.js';
 import type { GradioEvent } from './gradio-event.js';
 import { protocolError } from './protocol-error.js';
 
@@ -18,7 +24,7 @@ export function mapCallEvent(
     case 'complete':
       return { type: 'output', final: name === 'complete', data: values(data, context) };
     case 'error':
-      throw appFailure(data, context);
+      throw failure(data, context);
     default:
       // `heartbeat`, and events a later Gradio may add.
       return undefined;
@@ -26,20 +32,21 @@ export function mapCallEvent(
 }
 
 function values(data: string, context: GradioErrorContext): unknown[] {
-  const parsed = parseJson(data, context);
+  const parsed = parseUpstreamJson(upstreamName(context), data, 'an event');
   if (!Array.isArray(parsed)) {
     throw protocolError(context, 'a result that is not a list');
   }
   return parsed;
 }
 
-/** 4.x and 5.x drop the message (`data: null`); 6.13+ send the error object. */
-function appFailure(data: string, context: GradioErrorContext): GenRelayError {
-  const parsed = callErrorSchema.safeParse(parseJson(data, context));
-  if (!parsed.success) {
-    throw protocolError(context, 'an error of an unexpected shape');
-  }
-  const detail = parsed.data;
+/**
+ * 4.x and 5.x drop the app's message (`data: null`); 6.13+ send the error object. A
+ * string is the server's own failure (`unexpected_error`), as on the queue.
+ */
+function failure(data: string, context: GradioErrorContext): GenRelayError {
+  const upstream = upstreamName(context);
+  const parsed = parseUpstreamJson(upstream, data, 'an event');
+  const detail = validateUpstream(upstream, callErrorSchema, parsed, 'error event');
   if (detail === null) {
     return errorFromGradio(
       'the call failed (the call API does not say why)',
@@ -47,18 +54,6 @@ function appFailure(data: string, context: GradioErrorContext): GenRelayError {
       context,
     );
   }
-  if (typeof detail === 'string') return errorFromGradio(detail, null, context);
+  if (typeof detail === 'string') return unexpectedError(detail, context);
   return errorFromGradio(detail.error, detail.title, context);
-}
-
-function parseJson(data: string, context: GradioErrorContext): unknown {
-  try {
-    return JSON.parse(data);
-  } catch (error) {
-    throw protocolError(
-      context,
-      `an event that is not JSON: ${data.slice(0, 80)}`,
-      error,
-    );
-  }
 }

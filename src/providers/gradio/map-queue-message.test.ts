@@ -26,7 +26,7 @@ describe('mapQueueMessage', () => {
         queue_size: 3,
         rank_eta: 4.5,
       }),
-    ).toEqual({ type: 'queued', position: 2, queueSize: 3, etaMs: 4500 });
+    ).toEqual({ type: 'queued', position: 2, etaMs: 4500 });
     expect(map({ msg: 'estimation', event_id: eventId, rank: null, queue_size: 3 })).toBe(
       undefined,
     );
@@ -41,7 +41,7 @@ describe('mapQueueMessage', () => {
           { index: 7, length: 28, unit: 'steps', progress: null, desc: null },
         ],
       }),
-    ).toEqual({ type: 'progress', step: 7, total: 28, fraction: 0.25, unit: 'steps' });
+    ).toEqual({ type: 'progress', step: 7, total: 28, fraction: 0.25 });
     expect(
       map({
         msg: 'progress',
@@ -182,6 +182,7 @@ describe('mapQueueMessage', () => {
     ).toThrow(
       expect.objectContaining({
         code: 'upstream_error',
+        retryable: true,
         message: 'gradio "flux" failed unexpectedly: Server stopped unexpectedly.',
       }),
     );
@@ -204,5 +205,27 @@ describe('mapQueueMessage', () => {
     expect(() =>
       map({ msg: 'process_generating', event_id: eventId, output: { data: [2] } }, read),
     ).toThrow(expect.objectContaining({ code: 'response_parse_error' }));
+  });
+
+  it('refuses a generator diff that reaches for the prototypes of every object', () => {
+    const read = state();
+    map({ msg: 'process_generating', event_id: eventId, output: { data: [{}] } }, read);
+    const diff = [[['replace', ['__proto__', 'polluted'], 'yes']]];
+    try {
+      expect(() =>
+        map(
+          { msg: 'process_generating', event_id: eventId, output: { data: diff } },
+          read,
+        ),
+      ).toThrow(
+        expect.objectContaining({
+          code: 'response_parse_error',
+          message: 'gradio "flux" sent a generator diff it cannot apply',
+        }),
+      );
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
   });
 });

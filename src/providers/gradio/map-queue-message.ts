@@ -1,6 +1,6 @@
 import { UpstreamError } from '../../core/errors.js';
 import { type QueueMessage, queueMessageSchema } from './gradio-api.js';
-import type { GradioErrorContext } from './gradio-error.js';
+import { type GradioErrorContext, unexpectedError } from './gradio-error.js';
 import type { GradioEvent } from './gradio-event.js';
 import { outputEvent } from './map-output-message.js';
 import { protocolError } from './protocol-error.js';
@@ -66,11 +66,10 @@ function mapMessage(
       return {
         type: 'queued',
         position: message.rank,
-        ...optional('queueSize', message.queue_size),
         ...optional('etaMs', seconds(message.rank_eta)),
       };
     case 'process_starts':
-      return { type: 'started', ...optional('etaMs', seconds(message.eta)) };
+      return { type: 'started' };
     case 'progress':
       return progressEvent(message.progress_data?.[0]);
     case 'log':
@@ -92,10 +91,7 @@ function mapMessage(
         { provider: context.provider, retryable: true },
       );
     case 'unexpected_error':
-      throw new UpstreamError(
-        `${context.speaker} failed unexpectedly: ${message.message ?? 'no message'}`,
-        { provider: context.provider, retryable: true },
-      );
+      throw unexpectedError(message.message, context);
   }
 }
 
@@ -117,7 +113,6 @@ function progressEvent(unit: ProgressUnit | undefined): GradioEvent | undefined 
     ...optional('step', index),
     ...optional('total', length),
     ...optional('fraction', fraction),
-    ...optional('unit', unit.unit),
     ...optional('description', unit.desc),
   };
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { UpstreamError } from '../../core/errors.js';
 import { readServerSentEvents } from '../../http/server-sent-events.js';
-import { eventIdSchema } from './gradio-api.js';
+import { parseUpstreamJson } from '../upstream-json.js';
 import type { GradioAppConfig, GradioEndpoint } from './gradio-app-config.js';
 import type { GradioClient, GradioRequestOptions } from './gradio-client.js';
+import { upstreamName } from './gradio-error.js';
 import type { GradioEvent } from './gradio-event.js';
 import { mapQueueMessage } from './map-queue-message.js';
-import { protocolError } from './protocol-error.js';
+import { readEventId } from './read-event-id.js';
 
 /** A fresh session per job: 32 hex characters, as Gradio's own ids. */
 export function newSessionHash(): string {
@@ -39,13 +40,7 @@ export async function* runQueueJob(
     },
     options,
   );
-  const answer = eventIdSchema.safeParse(await joined.json());
-  if (!answer.success) {
-    throw new UpstreamError(`${context.speaker} joined the queue without an event_id`, {
-      provider: context.provider,
-    });
-  }
-  const eventId = answer.data.event_id;
+  const eventId = await readEventId(joined, context, 'joined the queue');
   const state = { eventId, sendsDiffs: config.sendsDiffs };
   // Until the app says the job ended, leaving means canceling it there.
   let ended = false;
@@ -54,8 +49,9 @@ export async function* runQueueJob(
       `/queue/data?session_hash=${encodeURIComponent(sessionHash)}`,
       { signal: options.signal, ...timeout(options) },
     );
+    const upstream = upstreamName(context);
     for await (const event of readServerSentEvents(stream.body)) {
-      const frame = parseFrame(event.data, context);
+      const frame = parseUpstreamJson(upstream, event.data, 'a queue message');
       ended ||= endsJob(frame, eventId);
       const mapped = mapQueueMessage(frame, state, context);
       if (mapped === undefined) continue;
@@ -64,10 +60,7 @@ export async function* runQueueJob(
     }
     throw new UpstreamError(
       `${context.speaker} ended the stream before the job finished`,
-      {
-        provider: context.provider,
-        retryable: true,
-      },
+      { provider: context.provider, retryable: true },
     );
   } finally {
     if (!ended) await cancelJob(client, endpoint, sessionHash, eventId);
@@ -86,18 +79,6 @@ function endsJob(frame: unknown, eventId: string): boolean {
   const { msg, event_id } = frame as { msg?: unknown; event_id?: unknown };
   const ours = event_id === undefined || event_id === null || event_id === eventId;
   return ours && typeof msg === 'string' && endingMessages.has(msg);
-}
-
-function parseFrame(data: string, context: GradioClient['errorContext']): unknown {
-  try {
-    return JSON.parse(data);
-  } catch (error) {
-    throw protocolError(
-      context,
-      `a queue message that is not JSON: ${data.slice(0, 80)}`,
-      error,
-    );
-  }
 }
 
 /** Bound on telling the app to cancel; the caller has already given up. */

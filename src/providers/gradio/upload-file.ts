@@ -1,6 +1,7 @@
-import type { FileData } from './gradio-api.js';
-import { uploadResponseSchema } from './gradio-api.js';
+import { parseUpstreamJson, validateUpstream } from '../upstream-json.js';
+import { type FileData, uploadResponseSchema } from './gradio-api.js';
 import type { GradioClient, GradioRequestOptions } from './gradio-client.js';
+import { upstreamName } from './gradio-error.js';
 import { protocolError } from './protocol-error.js';
 
 /** A file to hand to an app's input (an image for image-to-image, say). */
@@ -27,13 +28,12 @@ export async function uploadFile(
     method: 'POST',
     body: form,
   });
-  const [path] = client.validate(
-    uploadResponseSchema,
-    await response.json(),
-    'an upload answer',
-  );
-  if (path === undefined)
+  const upstream = upstreamName(client.errorContext);
+  const body = parseUpstreamJson(upstream, await response.text(), 'an upload answer');
+  const [path] = validateUpstream(upstream, uploadResponseSchema, body, 'upload answer');
+  if (path === undefined) {
     throw protocolError(client.errorContext, 'no uploaded file path');
+  }
   return {
     path,
     orig_name: file.name,

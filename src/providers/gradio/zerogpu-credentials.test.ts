@@ -65,6 +65,45 @@ describe('ZeroGpuCredentials', () => {
     expect(jwtRequests().length).toBe(before + 2);
   });
 
+  it('shares one request between the jobs of a cold start', async () => {
+    const zeroGpu = credentials('hf_right');
+    const before = jwtRequests().length;
+    const all = await Promise.all(
+      Array.from({ length: 5 }, () => zeroGpu.headers(signal())),
+    );
+    expect(jwtRequests().length).toBe(before + 1);
+    expect(new Set(all.map((headers) => headers['x-zerogpu-token'])).size).toBe(1);
+    expect(await zeroGpu.headers(signal())).toEqual(all[0]);
+    expect(jwtRequests().length).toBe(before + 1);
+  });
+
+  it('lets a caller that gives up leave without failing the others', async () => {
+    const zeroGpu = credentials('hf_right');
+    const before = jwtRequests().length;
+    const [left, waited] = await Promise.allSettled([
+      zeroGpu.headers(AbortSignal.abort()),
+      zeroGpu.headers(signal()),
+    ]);
+    expect(left).toMatchObject({ status: 'rejected', reason: { code: 'canceled' } });
+    expect(waited).toMatchObject({
+      status: 'fulfilled',
+      value: { 'x-zerogpu-token': expect.any(String) },
+    });
+    expect(jwtRequests().length).toBe(before + 1);
+  });
+
+  it('asks again after a request that failed', async () => {
+    const zeroGpu = credentials('hf_wrong');
+    const before = jwtRequests().length;
+    await expect(zeroGpu.headers(signal())).rejects.toMatchObject({
+      code: 'authentication_failed',
+    });
+    await expect(zeroGpu.headers(signal())).rejects.toMatchObject({
+      code: 'authentication_failed',
+    });
+    expect(jwtRequests().length).toBe(before + 2);
+  });
+
   it('reports a token Hugging Face refuses as an authentication error', async () => {
     await expect(credentials('hf_wrong').headers(signal())).rejects.toMatchObject({
       code: 'authentication_failed',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UpstreamError } from '../../core/errors.js';
+import { errorFromAbort } from '../../http/error-from-abort.js';
 import { ensureOk } from '../../http/error-from-response.js';
 import type { HttpClient } from '../../http/http-client.js';
 import { jwtResponseSchema } from './gradio-api.js';
@@ -21,7 +22,7 @@ export interface ZeroGpuOptions {
   now?: () => number;
 }
 
-/** Bound on asking for a token, inside the caller's own bound. */
+/** Bound on asking for a token; each caller also stops waiting when its signal aborts. */
 const jwtTimeoutMs = 15_000;
 
 /**
@@ -33,6 +34,7 @@ const jwtTimeoutMs = 15_000;
 export class ZeroGpuCredentials {
   private readonly uuid = randomUUID();
   private cached: { token: string; renewAt: number } | undefined;
+  private pending: Promise<string> | undefined;
   private readonly url: string;
   private readonly now: () => number;
 
@@ -47,16 +49,27 @@ export class ZeroGpuCredentials {
     return { 'x-zerogpu-token': token, 'x-zerogpu-uuid': this.uuid };
   }
 
-  private async token(hfToken: string, signal: AbortSignal): Promise<string> {
+  private token(hfToken: string, signal: AbortSignal): Promise<string> {
     if (this.cached !== undefined && this.now() < this.cached.renewAt) {
-      return this.cached.token;
+      return Promise.resolve(this.cached.token);
     }
+    // Jobs that start together at a cold start share one request.
+    this.pending ??= this.fetchToken(hfToken).finally(() => {
+      this.pending = undefined;
+    });
+    return untilAborted(this.pending, signal);
+  }
+
+  /**
+   * Asks Hugging Face for the Space's token, within its own bound rather than one
+   * caller's signal: a caller that gives up must not fail the others waiting on it.
+   */
+  private async fetchToken(hfToken: string): Promise<string> {
     const context = { provider: this.options.provider, upstream: 'huggingface' };
     const response = await ensureOk(
       await this.options.http.request({
         url: this.url,
         headers: { authorization: `Bearer ${hfToken}`, accept: 'application/json' },
-        signal,
         timeoutMs: jwtTimeoutMs,
       }),
       context,
@@ -71,11 +84,23 @@ export class ZeroGpuCredentials {
     const { token } = parsed.data;
     const expiresAt = jwtExpiry(token);
     const renewBeforeMs = this.options.renewBeforeMs ?? 60_000;
-    // A token whose expiry cannot be read serves this call only.
+    // A token whose expiry cannot be read serves the calls waiting for it only.
     this.cached =
       expiresAt === undefined ? undefined : { token, renewAt: expiresAt - renewBeforeMs };
     return token;
   }
+}
+
+/** `promise`, or the abort's error as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(errorFromAbort(signal));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(errorFromAbort(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** The `exp` claim of a JWT in milliseconds, or undefined when it has none. */

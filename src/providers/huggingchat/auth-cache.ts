@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
@@ -70,9 +70,7 @@ export class AuthCache {
     const temporary = `${file}.${randomUUID()}.tmp`;
     try {
       await mkdir(this.folder, { recursive: true, mode: 0o700 });
-      await writeFile(temporary, body, { mode: 0o600 });
-      // The mode above only applies to a new file; a leftover keeps its own.
-      await chmod(temporary, 0o600);
+      await writeFile(temporary, body, { mode: 0o600, flag: 'wx' });
       await rename(temporary, file);
     } catch (error) {
       this.logger.warn({ file, error: String(error) }, 'could not save HuggingChat auth');

@@ -6,23 +6,30 @@ describe('ConversationState', () => {
   it('finds the conversation of each model and hands back every model’s entry', () => {
     const state = ConversationState.from({
       models: {
-        a: { conversationId: 'c-a', messageId: 'm-a' },
+        a: { conversationId: 'c-a' },
         b: { conversationId: 'c-b' },
       },
     });
-    expect(state.conversationFor('a')).toEqual({
-      conversationId: 'c-a',
-      messageId: 'm-a',
-    });
+    expect(state.conversationFor('a')).toEqual({ conversationId: 'c-a' });
     expect(state.conversationFor('c')).toBeUndefined();
-    expect(state.part('b', { conversationId: 'c-b', messageId: 'm-b' })).toEqual({
+    expect(state.part('b', { conversationId: 'c-b2' })).toEqual({
       type: 'conversation',
       state: {
         models: {
-          a: { conversationId: 'c-a', messageId: 'm-a' },
-          b: { conversationId: 'c-b', messageId: 'm-b' },
+          a: { conversationId: 'c-a' },
+          b: { conversationId: 'c-b2' },
         },
       },
+    });
+  });
+
+  it('reads a state written with the former messageId, and no longer writes one', () => {
+    const state = ConversationState.from({
+      models: { a: { conversationId: 'c-a', messageId: 'm-a' } },
+    });
+    expect(state.conversationFor('a')).toEqual({ conversationId: 'c-a' });
+    expect(state.part('a', { conversationId: 'c-a' }).state).toEqual({
+      models: { a: { conversationId: 'c-a' } },
     });
   });
 

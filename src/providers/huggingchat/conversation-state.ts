@@ -2,10 +2,7 @@ import { z } from 'zod';
 import type { JsonValue } from '../../core/json.js';
 import type { ConversationPart } from '../../core/stream-part.js';
 
-const modelConversationSchema = z.object({
-  conversationId: z.string().min(1),
-  messageId: z.string().min(1).optional(),
-});
+const modelConversationSchema = z.object({ conversationId: z.string().min(1) });
 
 const stateSchema = z.object({
   models: z.record(z.string(), z.unknown()),
@@ -16,8 +13,9 @@ export type ModelConversation = z.infer<typeof modelConversationSchema>;
 
 /**
  * The HuggingChat conversation state, one upstream conversation per model:
- * `{"models": {"<model>": {"conversationId": "…", "messageId": "…"}}}`. Each model keeps
- * its own, since a chat-ui conversation is tied to the model it was created with.
+ * `{"models": {"<model>": {"conversationId": "…"}}}`. Each model keeps its own, since a
+ * chat-ui conversation is tied to the model it was created with; the message to reply to
+ * is looked up each turn.
  */
 export class ConversationState {
   private constructor(private readonly models: Record<string, JsonValue>) {}
@@ -40,7 +38,7 @@ export class ConversationState {
   }
 
   /** The part to hand back: every model's entry, with `model`'s set to `current`. */
-  part(model: string, current: Required<ModelConversation>): ConversationPart {
+  part(model: string, current: ModelConversation): ConversationPart {
     return {
       type: 'conversation',
       state: { models: { ...this.models, [model]: { ...current } } },

@@ -36,7 +36,7 @@ async function fromApi(
     ...options,
   });
   // Older versions have no such route; a current one without the conversation says so
-  // too, and the page data below tells the two apart.
+  // too, and the page data tells the two apart.
   if (response.status === 404 || response.status === 405) {
     const error = await errorFromResponse(response, upstream.errorContext);
     return { notFound: error.message };
@@ -51,16 +51,16 @@ async function fromApi(
 }
 
 /**
- * Older chat-ui: the conversation page's SvelteKit data, devalue-encoded NDJSON. Page data
- * without the conversation after the API's 404 is a current chat-ui whose conversation is
- * gone (it keeps none there); `apiNotFound` is what that 404 said.
+ * Older chat-ui: the conversation page's SvelteKit data, devalue-encoded NDJSON. Undefined
+ * when the page data holds no conversation, as on a current chat-ui (it keeps none there).
+ * An error node (403 for someone else's conversation, 404 for one that is gone) is thrown
+ * as its typed error.
  */
 async function fromPageData(
   upstream: HuggingChatUpstream,
   conversationId: string,
-  apiNotFound: string,
   options: MessageIdOptions,
-): Promise<string> {
+): Promise<string | undefined> {
   const path = `/conversation/${encodeURIComponent(conversationId)}/__data.json?x-sveltekit-invalidated=11`;
   const response = await upstream.ensureOk(await upstream.request({ path, ...options }));
   const text = await response.text();
@@ -73,9 +73,9 @@ async function fromPageData(
       { provider: upstream.id, cause: error },
     );
   }
+  if (page.kind === 'none') return undefined;
+  upstream.conversationApiMissing = true;
   if (page.kind === 'data') return lastMessageId(upstream, page.data, 'page data');
-  if (page.kind === 'none')
-    throw new NotFoundError(apiNotFound, { provider: upstream.id });
   const message = `${upstream.describe()} answered ${page.status} for conversation ${conversationId}: ${page.message}`;
   if (page.status === 401 || page.status === 403) {
     throw new AuthenticationError(message, { provider: upstream.id });
@@ -88,16 +88,26 @@ async function fromPageData(
 }
 
 /**
- * The message a new user message must be attached to: the conversation's newest one.
- * Asks the current API first and falls back to the page data of older versions. A
- * conversation that no longer exists is a NotFoundError.
+ * The message a new user message must be attached to: the conversation's newest. Asks
+ * the current API first and falls back to the page data of older versions; once an
+ * upstream has shown it is older, straight to the page data. A conversation that no
+ * longer exists is a NotFoundError.
  */
 export async function fetchParentMessageId(
   upstream: HuggingChatUpstream,
   conversationId: string,
   options: MessageIdOptions,
 ): Promise<string> {
+  if (upstream.conversationApiMissing) {
+    const fromPage = await fromPageData(upstream, conversationId, options);
+    if (fromPage !== undefined) return fromPage;
+    // No conversation in the page data: the upstream has been upgraded since.
+    upstream.conversationApiMissing = false;
+  }
   const fromCurrentApi = await fromApi(upstream, conversationId, options);
   if (typeof fromCurrentApi === 'string') return fromCurrentApi;
-  return fromPageData(upstream, conversationId, fromCurrentApi.notFound, options);
+  const fromPage = await fromPageData(upstream, conversationId, options);
+  if (fromPage !== undefined) return fromPage;
+  // A current chat-ui whose conversation is gone: what its API's 404 said.
+  throw new NotFoundError(fromCurrentApi.notFound, { provider: upstream.id });
 }

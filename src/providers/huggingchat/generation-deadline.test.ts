@@ -45,4 +45,27 @@ describe('startGenerationDeadline', () => {
     expect(errorFromAbort(followed.signal)).toMatchObject({ code: 'canceled' });
     followed.clear();
   });
+
+  it('aborts what still runs under it when cleared, keeping an earlier reason', async () => {
+    const deadline = startGenerationDeadline(new AbortController().signal, {
+      totalMs: 5_000,
+      idleMs: 5_000,
+      what: 'the reply',
+    });
+    let siblingStopped = false;
+    deadline.signal.addEventListener('abort', () => {
+      siblingStopped = true;
+    });
+    deadline.clear();
+    expect(siblingStopped).toBe(true);
+    expect(errorFromAbort(deadline.signal)).toMatchObject({ code: 'canceled' });
+    const timedOut = startGenerationDeadline(new AbortController().signal, {
+      totalMs: 20,
+      idleMs: 5_000,
+      what: 'the reply',
+    });
+    await aborted(timedOut.signal);
+    timedOut.clear();
+    expect(errorFromAbort(timedOut.signal)).toMatchObject({ code: 'timeout' });
+  });
 });

@@ -7,7 +7,10 @@ export interface GenerationDeadline {
   readonly signal: AbortSignal;
   /** Starts (or restarts) the idle bound: call it whenever real progress arrives. */
   touch(): void;
-  /** Stops the timers and lets go of the caller's signal. */
+  /**
+   * Stops the timers, lets go of the caller's signal and aborts the signal if it is not
+   * yet: whatever still runs under it (a sibling image download) is no longer wanted.
+   */
   clear(): void;
 }
 
@@ -60,6 +63,7 @@ export function startGenerationDeadline(
     clear() {
       total.signal.removeEventListener('abort', onTotal);
       stop();
+      if (!controller.signal.aborted) controller.abort();
     },
   };
 }

@@ -44,11 +44,6 @@ const fallbackList: ListedModel[] = fallbackTextModels.map((id) => ({
   multimodal: fallbackVisionModels.includes(id),
 }));
 
-/**
- * The instance's catalog: the configured lists when given, else the upstream's model
- * list (`/api/v2/models` on current chat-ui, `/api/models` on older), cached. An
- * unreachable upstream gives the fallback list, and is asked again soon.
- */
 /** The upstream's models: `/api/v2/models` on current chat-ui, `/api/models` on older. */
 async function listModels(
   upstream: HuggingChatUpstream,
@@ -75,6 +70,11 @@ async function listModels(
   return listed;
 }
 
+/**
+ * The instance's catalog: the configured lists when given, else the upstream's model
+ * list (`/api/v2/models` on current chat-ui, `/api/models` on older), cached. An
+ * unreachable upstream gives the fallback list, and is asked again soon.
+ */
 export class HuggingChatModels extends CachedCatalog {
   constructor(
     upstream: HuggingChatUpstream,

@@ -7,6 +7,10 @@ import {
   type ChatUiDouble,
   startChatUiDouble,
 } from '../../../test/upstreams/chat-ui/chat-ui-double.js';
+import {
+  newConversation,
+  objectId,
+} from '../../../test/upstreams/chat-ui/chat-ui-state.js';
 import { makePng } from '../../../test/upstreams/png.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
 import { silentLogger } from '../../core/logger.js';
@@ -71,6 +75,32 @@ const creations = () =>
   double.requests.filter(
     (request) => request.method === 'POST' && request.path === '/chat/conversation',
   );
+const requestsTo = (pattern: RegExp, since = 0) =>
+  double.requests.slice(since).filter((request) => pattern.test(request.path));
+
+/** A session the double accepts, saved in the cache as the one that last worked. */
+async function cacheSession(session = 'cached-session') {
+  double.acceptedCookies = [doubleSession, session];
+  const cache = new AuthCache(dataDir, double.baseUrl, silentLogger);
+  await cache.save({ 'hf-chat': doubleSession }, { 'hf-chat': session });
+  return cache;
+}
+
+/** A conversation of another account, as a state from elsewhere may name. */
+function othersConversation(): string {
+  const id = objectId(0xbad);
+  double.conversations.set(id, {
+    ...newConversation(id, 'double/chat', ''),
+    owner: 'someone-else',
+  });
+  return id;
+}
+
+const history = [
+  { role: 'user' as const, content: 'First' },
+  { role: 'assistant' as const, content: 'Answer' },
+  { role: 'user' as const, content: 'Second' },
+];
 
 describe.each(['current', 'older'] as const)(
   'huggingchat provider on %s chat-ui',
@@ -89,9 +119,7 @@ describe.each(['current', 'older'] as const)(
         {
           type: 'conversation',
           state: {
-            models: {
-              'double/chat': { conversationId, messageId: conversation?.rootMessageId },
-            },
+            models: { 'double/chat': { conversationId } },
           },
         },
         { type: 'finish', reason: 'stop' },
@@ -150,6 +178,29 @@ describe.each(['current', 'older'] as const)(
       expect(lookup).toMatch(
         version === 'current' ? /^\/chat\/api\/v2\/conversations\// : /__data\.json$/,
       );
+    });
+
+    it('starts a new conversation when the stored one is another account’s, keeping the session', async () => {
+      double.version = version;
+      const cache = await cacheSession();
+      const others = othersConversation();
+      const conversation = { models: { 'double/chat': { conversationId: others } } };
+      const parts = await collect(
+        provider().generate(chat({ messages: history, conversation }), {
+          signal: signal(),
+        }),
+      );
+      expect(parts.map((part) => part.type)).not.toContain('login-required');
+      expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
+      const state = parts.find((part) => part.type === 'conversation');
+      expect(JSON.stringify(state)).not.toContain(others);
+      expect(double.sent.at(-1)?.data.inputs).toBe(
+        'User: First\nAssistant: Answer\nUser: Second\nAssistant:',
+      );
+      expect(creations().at(-1)?.headers.cookie).toBe('hf-chat=cached-session');
+      expect(await cache.load({ 'hf-chat': doubleSession })).toEqual({
+        'hf-chat': 'cached-session',
+      });
     });
   },
 );
@@ -210,16 +261,13 @@ describe('huggingchat provider', () => {
   });
 
   it('starts a new conversation with the whole history when the stored one is gone', async () => {
-    const messages = [
-      { role: 'user' as const, content: 'First' },
-      { role: 'assistant' as const, content: 'Answer' },
-      { role: 'user' as const, content: 'Second' },
-    ];
     const gone = {
       models: { 'double/chat': { conversationId: '0000000000000000deadbeef' } },
     };
     const parts = await collect(
-      provider().generate(chat({ messages, conversation: gone }), { signal: signal() }),
+      provider().generate(chat({ messages: history, conversation: gone }), {
+        signal: signal(),
+      }),
     );
     const state = parts.find((part) => part.type === 'conversation');
     expect(state?.type === 'conversation' && JSON.stringify(state.state)).not.toContain(
@@ -243,6 +291,55 @@ describe('huggingchat provider', () => {
       param: 'model',
       message: expect.stringMatching(/unlisted model \(model "double\/hidden"\)$/),
     });
+  });
+
+  it('asks for the model list only when the request has images', async () => {
+    const before = double.requests.length;
+    const parts = await collect(provider().generate(chat(), { signal: signal() }));
+    expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
+    expect(requestsTo(/\/models$/, before)).toEqual([]);
+  });
+
+  it('on an older chat-ui, looks conversations up in the page data once it knows', async () => {
+    double.version = 'older';
+    const hc = provider();
+    const before = double.requests.length;
+    const turn = async (conversation: GenerationRequest['conversation']) => {
+      const parts = await collect(
+        hc.generate(chat({ conversation }), { signal: signal() }),
+      );
+      expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
+      const state = parts.find((part) => part.type === 'conversation');
+      return state?.type === 'conversation' ? state.state : null;
+    };
+    const state = await turn(undefined);
+    await turn(state);
+    await turn(state);
+    const api = /^\/chat\/api\/v2\/conversations\//;
+    // Only the first look-up finds out that the API is missing.
+    expect(requestsTo(api, before)).toHaveLength(1);
+    expect(requestsTo(/__data\.json$/, before)).toHaveLength(3);
+    // Upgraded meanwhile: the page data has no conversation any more; the API has it.
+    double.version = 'current';
+    const upgraded = double.requests.length;
+    await turn(state);
+    expect(requestsTo(api, upgraded)).toHaveLength(1);
+    const conversation = [...double.conversations.values()].at(-1);
+    expect(
+      conversation?.messages.filter((message) => message.from === 'user'),
+    ).toHaveLength(4);
+  });
+
+  it('stops the reply upstream when the idle bound runs out', async () => {
+    double.script = { kind: 'keepalive-only', intervalMs: 20 };
+    const hc = provider({ token: doubleSession, idleTimeoutMs: 200 });
+    await expect(
+      collect(hc.generate(chat(), { signal: signal() })),
+    ).rejects.toMatchObject({
+      code: 'timeout',
+    });
+    const conversationId = double.sent.at(-1)?.conversationId ?? '';
+    await expect.poll(() => double.stopped, { timeout: 2_000 }).toContain(conversationId);
   });
 });
 
@@ -279,6 +376,18 @@ describe('huggingchat login', () => {
     });
   });
 
+  it('leaves the cache file alone when the upstream’s Set-Cookie changes nothing', async () => {
+    const cache = await cacheSession();
+    const file = cache.file({ 'hf-chat': doubleSession });
+    const before = await stat(file);
+    const parts = await collect(provider().generate(chat(), { signal: signal() }));
+    expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
+    // chat-ui refreshed the cookie with the value it had.
+    expect(creations().at(-1)?.headers.cookie).toBe('hf-chat=cached-session');
+    const after = await stat(file);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
   it('caches the session the upstream issued, owner-only, and uses it next time', async () => {
     double.acceptedCookies = [doubleSession, 'rotated-session'];
     double.issuedCookie = 'rotated-session';
@@ -307,12 +416,11 @@ describe('huggingchat login', () => {
         .slice(before)
         .map((request) => request.headers.cookie),
     ).toEqual(['hf-chat=expired-session', `hf-chat=${doubleSession}`]);
-    expect(await cache.load({ 'hf-chat': doubleSession })).toEqual({
-      'hf-chat': doubleSession,
-    });
+    // The configured cookies worked as they were: nothing new to keep.
+    expect(await cache.load({ 'hf-chat': doubleSession })).toBeUndefined();
   });
 
-  it('fails with a clear auth error after the second refusal', async () => {
+  it('fails with a clear auth error when the configured cookies are refused', async () => {
     double.acceptedCookies = ['someone-else'];
     const before = creations().length;
     const parts: StreamPart[] = [];
@@ -320,7 +428,8 @@ describe('huggingchat login', () => {
       for await (const part of provider().generate(chat(), { signal: signal() }))
         parts.push(part);
     })().catch((error: unknown) => error);
-    expect(creations().length - before).toBe(2);
+    // No cached session was used: trying the same cookies again would only be refused again.
+    expect(creations().length - before).toBe(1);
     expect(parts.map((part) => part.type)).toEqual(['login-required']);
     expect(failure).toMatchObject({
       code: 'authentication_failed',
@@ -330,12 +439,9 @@ describe('huggingchat login', () => {
     });
   });
 
-  it('treats a 403 in the older page data as a refused session', async () => {
+  it('treats a 403 in the older page data of a new conversation as a refused session', async () => {
     double.version = 'older';
-    double.failures = [
-      { endpoint: 'conversation', status: 403, message: 'No access' },
-      { endpoint: 'conversation', status: 403, message: 'No access' },
-    ];
+    double.failures = [{ endpoint: 'conversation', status: 403, message: 'No access' }];
     const before = creations().length;
     await expect(
       collect(provider().generate(chat(), { signal: signal() })),
@@ -343,6 +449,33 @@ describe('huggingchat login', () => {
       code: 'authentication_failed',
       message: expect.stringContaining('answered 403 for conversation'),
     });
-    expect(creations().length - before).toBe(2);
+    expect(creations().length - before).toBe(1);
+  });
+
+  it('keeps the session and asks for no login on a 403 that is not about it', async () => {
+    const cache = await cacheSession();
+    // chat-ui's CSRF check, e.g. behind a proxy that rewrites the Host header.
+    double.failures = [
+      {
+        endpoint: 'send',
+        status: 403,
+        body: '{"error":"Invalid referer for POST request"}',
+      },
+    ];
+    const before = creations().length;
+    const parts: StreamPart[] = [];
+    const failure = await (async () => {
+      for await (const part of provider().generate(chat(), { signal: signal() }))
+        parts.push(part);
+    })().catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      code: 'permission_denied',
+      message: expect.stringContaining('answered 403: Invalid referer for POST request'),
+    });
+    expect(parts).toEqual([]);
+    expect(creations().length - before).toBe(1);
+    expect(await cache.load({ 'hf-chat': doubleSession })).toEqual({
+      'hf-chat': 'cached-session',
+    });
   });
 });

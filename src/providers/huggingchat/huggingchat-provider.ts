@@ -11,6 +11,7 @@ import type { FetchedImage } from '../../http/fetch-media.js';
 import type { CallOptions, Provider } from '../provider.js';
 import type { ProviderContext } from '../provider-factory.js';
 import { AuthCache } from './auth-cache.js';
+import type { Cookies } from './cookie-header.js';
 import {
   type GenerationDeadline,
   startGenerationDeadline,
@@ -18,14 +19,17 @@ import {
 import { HuggingChatModels } from './huggingchat-models.js';
 import type { HuggingChatSettings } from './huggingchat-settings.js';
 import { runTurn } from './huggingchat-turn.js';
-import { HuggingChatUpstream } from './huggingchat-upstream.js';
+import { type ChatUiSession, HuggingChatUpstream } from './huggingchat-upstream.js';
 import { loginHelp } from './login-help.js';
 import { prepareImages } from './prepare-images.js';
 import { resolveCredentials } from './resolve-credentials.js';
 
+/**
+ * chat-ui refuses a session it does not know with 401. A 403 is something else (the CSRF
+ * check's "Invalid referer"), which a login would not fix: it stays a permission error.
+ */
 const isAuthFailure = (error: unknown): error is GenRelayError =>
-  GenRelayError.isInstance(error) &&
-  (error.code === 'authentication_failed' || error.code === 'permission_denied');
+  GenRelayError.isInstance(error) && error.code === 'authentication_failed';
 
 /** huggingface.co/chat or any self-hosted chat-ui, through its conversation protocol. */
 export class HuggingChatProvider implements Provider {
@@ -68,7 +72,7 @@ export class HuggingChatProvider implements Provider {
       what: `the reply of huggingchat "${this.id}"`,
     });
     try {
-      const catalog = await this.catalog.catalog({ signal: deadline.signal });
+      const catalog = () => this.catalog.catalog({ signal: deadline.signal });
       const images = await prepareImages(request, catalog, this.id, {
         signal: deadline.signal,
         allowPrivateAddresses: this.context.allowPrivateMediaUrls === true,
@@ -80,9 +84,10 @@ export class HuggingChatProvider implements Provider {
   }
 
   /**
-   * Runs the turn with the cached session, else the configured cookies. A 401 or 403
-   * before any output clears the cache and tries once more with the configured cookies
-   * (read afresh); the second refusal is an AuthenticationError saying what to do.
+   * Runs the turn with the cached session, else the configured cookies. An authentication
+   * failure before any output clears the cache; after a cached session, it tries once more
+   * with the configured cookies (read afresh). A refusal of the configured cookies is an
+   * AuthenticationError saying what to do.
    */
   private async *withLogin(
     request: GenerationRequest,
@@ -112,8 +117,8 @@ export class HuggingChatProvider implements Provider {
       }
       const configured = credentials.cookies;
       const cached = attempt === 1 ? await this.authCache.load(configured) : undefined;
-      const session = { cookies: { ...(cached ?? configured) } };
-      let saved: string | undefined;
+      const session: ChatUiSession = { cookies: { ...(cached ?? configured) } };
+      let started = false;
       try {
         const turn = runTurn(this.upstream, request, {
           session,
@@ -123,24 +128,22 @@ export class HuggingChatProvider implements Provider {
           logger: this.logger,
         });
         for await (const part of turn) {
-          // The session works: keep it, with what the upstream set, for next time.
-          if (saved === undefined) {
-            saved = JSON.stringify(session.cookies);
-            await this.authCache.save(configured, session.cookies);
+          // The session works: keep what the upstream set, for next time.
+          if (!started) {
+            started = true;
+            await this.keepChanges(configured, session);
           }
           yield part;
         }
-        if (saved !== undefined && saved !== JSON.stringify(session.cookies)) {
-          await this.authCache.save(configured, session.cookies);
-        }
+        await this.keepChanges(configured, session);
         return;
       } catch (error) {
-        if (saved !== undefined || !isAuthFailure(error)) throw error;
+        if (started || !isAuthFailure(error)) throw error;
         await this.authCache.clear(configured);
-        if (attempt === 1) {
+        if (cached !== undefined) {
           this.logger.info(
             { provider: this.id, error: String(error) },
-            'HuggingChat refused the session; trying once more with the configured cookies',
+            'HuggingChat refused the cached session; trying once more with the configured cookies',
           );
           continue;
         }
@@ -151,5 +154,12 @@ export class HuggingChatProvider implements Provider {
         );
       }
     }
+  }
+
+  /** Saves the session when the upstream's Set-Cookie changed it; else the file stays. */
+  private async keepChanges(configured: Cookies, session: ChatUiSession): Promise<void> {
+    if (session.changed !== true) return;
+    session.changed = false;
+    await this.authCache.save(configured, session.cookies);
   }
 }

@@ -1,4 +1,4 @@
-import { GenRelayError, InvalidRequestError } from '../../core/errors.js';
+import { type ErrorCode, GenRelayError, InvalidRequestError } from '../../core/errors.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
 import type { Logger } from '../../core/logger.js';
 import { lastUserMessage, promptFromMessages, systemPrompt } from '../../core/prompt.js';
@@ -33,6 +33,13 @@ interface Target {
   inputs: string;
 }
 
+/** How looking up a stored conversation fails when it cannot be continued. */
+const unreadable = new Set<ErrorCode>([
+  'not_found',
+  'authentication_failed',
+  'permission_denied',
+]);
+
 /** The conversation to write to: the one the state names for the model, else a new one. */
 async function findTarget(
   upstream: HuggingChatUpstream,
@@ -52,10 +59,16 @@ async function findTarget(
       // The upstream remembers the earlier turns: only the new message goes.
       return { conversationId, parentId, inputs: lastUserMessage(request.messages) };
     } catch (error) {
-      if (!GenRelayError.isInstance(error) || error.code !== 'not_found') throw error;
+      if (!GenRelayError.isInstance(error) || !unreadable.has(error.code)) throw error;
+      // Gone, or another account's (a state from elsewhere): a new conversation, whose
+      // creation then tells whether the session itself is refused.
       options.logger.info(
-        { provider: upstream.id, conversationId: existing.conversationId },
-        'the HuggingChat conversation is gone; starting a new one with the whole history',
+        {
+          provider: upstream.id,
+          conversationId: existing.conversationId,
+          error: error.message,
+        },
+        'the HuggingChat conversation cannot be continued; starting a new one with the whole history',
       );
     }
   }
@@ -122,8 +135,7 @@ export async function* runTurn(
     for await (const part of parts) {
       if (part.type === 'finish') {
         finished = true;
-        const { conversationId, parentId: messageId } = target;
-        yield state.part(request.model, { conversationId, messageId });
+        yield state.part(request.model, { conversationId: target.conversationId });
       }
       yield part;
     }

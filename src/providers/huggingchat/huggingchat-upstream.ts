@@ -8,16 +8,20 @@ import { type Cookies, formatCookieHeader } from './cookie-header.js';
 /** The cookies one generation logs in with; the upstream's Set-Cookie updates them. */
 export interface ChatUiSession {
   cookies: Cookies;
+  /** Set when a Set-Cookie changed `cookies`; whoever keeps them resets it on saving. */
+  changed?: boolean;
 }
 
 export interface ChatUiRequest {
-  /** Under the chat-ui root, e.g. `/conversation`; or an absolute URL of the upstream. */
+  /** Under the chat-ui root, e.g. `/conversation`. */
   path: string;
+  /** Default GET, or POST when there is a body. */
   method?: string;
   headers?: Record<string, string>;
   body?: string | FormData;
   session?: ChatUiSession | undefined;
-  signal: AbortSignal;
+  /** Without one, only `timeoutMs` (or the client's own bound) ends the request. */
+  signal?: AbortSignal;
   timeoutMs?: number;
 }
 
@@ -27,6 +31,11 @@ export class HuggingChatUpstream {
   readonly root: string;
   /** Scheme and host, as chat-ui wants it in the Origin header of form posts. */
   readonly origin: string;
+  /**
+   * Set once the conversation page data answered where `/api/v2/conversations/{id}` was
+   * missing (an older chat-ui), so later look-ups go there straight away.
+   */
+  conversationApiMissing = false;
 
   constructor(
     readonly id: string,
@@ -47,7 +56,7 @@ export class HuggingChatUpstream {
   }
 
   url(path: string): string {
-    return path.startsWith('http') ? path : `${this.root}${path}`;
+    return `${this.root}${path}`;
   }
 
   /** Sends a request with the session's cookies and keeps what the upstream sets. */
@@ -59,16 +68,21 @@ export class HuggingChatUpstream {
     if (request.session !== undefined) {
       headers.cookie = formatCookieHeader(request.session.cookies);
     }
+    const { method, body, signal, timeoutMs } = request;
     const response = await this.http.request({
       url: this.url(request.path),
-      method: request.method ?? (request.body === undefined ? 'GET' : 'POST'),
       headers,
-      ...(request.body === undefined ? {} : { body: request.body }),
-      signal: request.signal,
-      ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+      ...(method === undefined ? {} : { method }),
+      ...(body === undefined ? {} : { body }),
+      ...(signal === undefined ? {} : { signal }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
-    if (request.session !== undefined) {
-      applySetCookie(request.session.cookies, response.header('set-cookie'));
+    const { session } = request;
+    if (
+      session !== undefined &&
+      applySetCookie(session.cookies, response.header('set-cookie'))
+    ) {
+      session.changed = true;
     }
     return response;
   }

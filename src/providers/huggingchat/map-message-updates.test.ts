@@ -155,20 +155,30 @@ describe('mapMessageUpdates', () => {
     });
     await expect(error(401)).rejects.toMatchObject({ code: 'authentication_failed' });
     await expect(error(400)).rejects.toMatchObject({
-      code: 'upstream_error',
+      code: 'invalid_request',
       retryable: false,
+    });
+    await expect(error(403)).rejects.toMatchObject({ code: 'permission_denied' });
+    await expect(error(503)).rejects.toMatchObject({
+      code: 'upstream_error',
+      retryable: true,
     });
   });
 
-  it('fails when the reply ends before its final answer or a line has no type', async () => {
+  it('skips JSON lines without a type with a debug log', async () => {
+    const { collect, logs } = run([{ token: 'x' }, [], { type: 7 }, final]);
+    expect((await collect()).map((part) => part.type)).toEqual(['text', 'finish']);
+    expect(logs.map(({ level, message }) => [level, message])).toEqual(
+      Array(3).fill(['debug', 'skipping a reply line that is not a message update']),
+    );
+  });
+
+  it('fails when the reply ends before its final answer or an update is malformed', async () => {
     await expect(
       run([started, { type: 'stream', token: 'cut' }]).collect(),
     ).rejects.toMatchObject({
       code: 'upstream_error',
       message: expect.stringContaining('before its final answer'),
-    });
-    await expect(run([{ token: 'x' }]).collect()).rejects.toMatchObject({
-      code: 'response_parse_error',
     });
     await expect(run([{ type: 'stream' }]).collect()).rejects.toMatchObject({
       code: 'response_parse_error',

@@ -31,23 +31,27 @@ export interface UpdateContext {
 const stripPadding = (token: string) => token.replaceAll('\u0000', '');
 
 function parseLine(line: string, context: UpdateContext) {
+  const skip = (why: string) => {
+    context.logger.debug(
+      { provider: context.upstream.id, line: line.slice(0, 200) },
+      `skipping a reply line that is not ${why}`,
+    );
+    return undefined;
+  };
   let json: unknown;
   try {
     json = JSON.parse(line);
   } catch {
-    context.logger.debug(
-      { provider: context.upstream.id, line: line.slice(0, 200) },
-      'skipping a reply line that is not JSON',
-    );
-    return undefined;
+    return skip('JSON');
   }
-  return context.upstream.validate(messageUpdateSchema, json, 'message update');
+  const parsed = messageUpdateSchema.safeParse(json);
+  return parsed.success ? parsed.data : skip('a message update');
 }
 
 /**
  * chat-ui's reply (one JSON message update per line) as stream parts, ending with
- * `finish` at `finalAnswer`. Keep-alives are dropped, lines that are not JSON skipped, and
- * unknown update types ignored; a `status` error is thrown as its typed error, and a
+ * `finish` at `finalAnswer`. Keep-alives are dropped, lines that are not JSON or have no
+ * `type` skipped, and unknown update types ignored; a `status` error is thrown as its typed error, and a
  * reply that ends before `finalAnswer` is an UpstreamError.
  */
 export async function* mapMessageUpdates(

@@ -10,18 +10,20 @@ const maxImageBytes = 10 * 1024 * 1024;
 /**
  * The images of the request's last user turn, as bytes: decoded or downloaded from public
  * https URLs (never local paths). A model that does not accept images refuses them with
- * an InvalidRequestError that names the models that do.
+ * an InvalidRequestError that names the models that do. The catalog is asked for only
+ * when there are images.
  */
 export async function prepareImages(
   request: GenerationRequest,
-  catalog: ModelCatalog,
+  catalog: () => Promise<ModelCatalog>,
   provider: string,
   options: { signal: AbortSignal; allowPrivateAddresses: boolean },
 ): Promise<FetchedImage[]> {
   const sources = mergeMedia(request);
   if (sources.length === 0) return [];
-  if (!catalog.visionModels.includes(request.model)) {
-    const vision = catalog.visionModels.join(', ') || 'none';
+  const { visionModels } = await catalog();
+  if (!visionModels.includes(request.model)) {
+    const vision = visionModels.join(', ') || 'none';
     throw new InvalidRequestError(
       `The model "${request.model}" of huggingchat "${provider}" does not accept images; models that do: ${vision}.`,
       { param: 'messages', provider },

@@ -40,22 +40,21 @@ function firstDataLine(text: string): z.infer<typeof dataLineSchema> | undefined
 
 /**
  * The page node of SvelteKit's `__data.json` (NDJSON; the first line lists one node per
- * route level: layout, then page), hydrated from devalue. A failing load shows as an
- * error node, whose status (403 for someone else's conversation) is returned. Throws an
- * Error saying what does not fit.
+ * route level: the layouts, then the page, last), hydrated from devalue. A failing load
+ * shows as an error node, whose status (403 for someone else's conversation) is
+ * returned. Throws an Error saying what does not fit.
  */
 export function readPageData(text: string): PageData {
   const line = firstDataLine(text);
   if (line === undefined) throw new Error('no line lists the route nodes');
-  const last = line.nodes.at(-1);
-  if (last?.type === 'error') {
+  const page = line.nodes.at(-1);
+  if (page?.type === 'error') {
     return {
       kind: 'error',
-      status: last.status ?? 500,
-      message: last.error?.message ?? 'the page failed to load',
+      status: page.status ?? 500,
+      message: page.error?.message ?? 'the page failed to load',
     };
   }
-  const page = line.nodes[1];
   if (page?.type !== 'data') return { kind: 'none' };
   return { kind: 'data', data: hydrateDevalue(page.data) };
 }

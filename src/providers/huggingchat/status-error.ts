@@ -1,15 +1,11 @@
-import {
-  AuthenticationError,
-  type GenRelayError,
-  QuotaExceededError,
-  RateLimitError,
-  UpstreamError,
-} from '../../core/errors.js';
+import { type GenRelayError, UpstreamError } from '../../core/errors.js';
+import { errorFromStatus } from '../../http/error-from-response.js';
 import type { HuggingChatUpstream } from './huggingchat-upstream.js';
 
 /**
  * The typed error for a `status: error` update. Current versions add the HTTP status of
- * the inference call that failed (`statusCode`); older ones only say what went wrong.
+ * the inference call that failed (`statusCode`), typed as any upstream status is; older
+ * ones only say what went wrong.
  */
 export function statusError(
   upstream: HuggingChatUpstream,
@@ -18,15 +14,9 @@ export function statusError(
 ): GenRelayError {
   const text = `${upstream.describe()} failed: ${message ?? 'no message'}`;
   const details = { provider: upstream.id };
-  if (statusCode === 401) return new AuthenticationError(text, details);
-  // Credits that ran out come back when someone pays, not after a backoff.
-  if (statusCode === 402) {
-    return new QuotaExceededError(text, { ...details, retryable: false });
-  }
-  if (statusCode === 429) return new RateLimitError(text, details);
   // Without a code it is chat-ui's "No output was generated. Something went wrong."
-  return new UpstreamError(text, {
-    ...details,
-    retryable: statusCode === undefined || statusCode >= 500,
-  });
+  if (statusCode === undefined) {
+    return new UpstreamError(text, { ...details, retryable: true });
+  }
+  return errorFromStatus(statusCode, text, details);
 }

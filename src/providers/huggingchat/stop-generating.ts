@@ -6,8 +6,8 @@ const stopTimeoutMs = 5_000;
 /**
  * Asks chat-ui to stop a reply nobody reads any more: current versions keep generating
  * after the client leaves (their replies can be resumed). Runs in the background with its
- * own short bound, as the caller's signal is usually the reason for stopping; failing is
- * only logged.
+ * own short bound and no signal, as the caller's signal is usually the reason for
+ * stopping; failing is only logged.
  */
 export function stopGenerating(
   upstream: HuggingChatUpstream,
@@ -15,17 +15,13 @@ export function stopGenerating(
   session: ChatUiSession,
   logger: Logger,
 ): void {
-  const path = `/conversation/${encodeURIComponent(conversationId)}/stop-generating`;
+  const conversationPath = `/conversation/${encodeURIComponent(conversationId)}`;
   upstream
     .request({
-      path,
+      path: `${conversationPath}/stop-generating`,
       method: 'POST',
-      headers: {
-        origin: upstream.origin,
-        referer: upstream.url(`/conversation/${conversationId}`),
-      },
+      headers: { origin: upstream.origin, referer: upstream.url(conversationPath) },
       session,
-      signal: AbortSignal.timeout(stopTimeoutMs),
       timeoutMs: stopTimeoutMs,
     })
     .then((response) => response.dispose())

@@ -1,15 +1,8 @@
 import { aspectRatioSizes, sizeFromAspectRatio } from '../../core/aspect-ratio.js';
-import { InvalidRequestError } from '../../core/errors.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
 import { imagePrompt } from '../../core/prompt.js';
 import type { InputFields } from './input-fields.js';
-import { inputNames, setInput } from './input-names.js';
-
-/** An image model's input, and the size asked for when the model takes one. */
-export interface ImageInput {
-  input: Record<string, unknown>;
-  size?: { width: number; height: number };
-}
+import { setInput } from './input-names.js';
 
 /**
  * The input of an image model: prompt, negative prompt, size as width/height or as an
@@ -19,7 +12,7 @@ export interface ImageInput {
 export function convertToImageInput(
   request: GenerationRequest,
   fields: InputFields,
-): ImageInput {
+): Record<string, unknown> {
   const input: Record<string, unknown> = { prompt: imagePrompt(request) };
   setInput(input, fields, ['negative_prompt'], request.negativePrompt);
   setInput(input, fields, ['seed'], request.seed);
@@ -30,11 +23,10 @@ export function convertToImageInput(
     request.aspectRatio !== undefined ||
     request.width !== undefined ||
     request.height !== undefined;
-  if (!chosen) return { input };
-  const size = requestedSize(request);
-  const takesSize =
-    inputNames(fields, ['width']).length > 0 && inputNames(fields, ['height']).length > 0;
-  if (takesSize) {
+  if (!chosen) return input;
+  // Diffusion models need sides in multiples of 8.
+  const size = sizeFromAspectRatio({ ...request, multipleOf: 8 });
+  if (fields === undefined || (fields.has('width') && fields.has('height'))) {
     input.width = size.width;
     input.height = size.height;
   }
@@ -44,16 +36,7 @@ export function convertToImageInput(
     ['aspect_ratio'],
     request.aspectRatio ?? nearestAspectRatio(size.width, size.height),
   );
-  return takesSize ? { input, size } : { input };
-}
-
-function requestedSize(request: GenerationRequest) {
-  try {
-    // Diffusion models need sides in multiples of 8.
-    return sizeFromAspectRatio({ ...request, multipleOf: 8 });
-  } catch (error) {
-    throw new InvalidRequestError((error as Error).message, { param: 'aspect_ratio' });
-  }
+  return input;
 }
 
 /** The supported ratio closest to width × height, for models that take only a ratio. */

@@ -31,22 +31,33 @@ describe('convertToImageInput', () => {
     const fields = new Set(['prompt', 'steps', 'cfg', 'negative_prompt', 'aspect_ratio']);
     const request = image({ negativePrompt: 'blur', steps: 20, guidanceScale: 4 });
     expect(convertToImageInput(request, fields)).toEqual({
-      input: { prompt: 'a cat', negative_prompt: 'blur', steps: 20, cfg: 4 },
+      prompt: 'a cat',
+      negative_prompt: 'blur',
+      steps: 20,
+      cfg: 4,
     });
   });
 
-  it('sends width and height in multiples of 8, and reports the size', () => {
+  it('sends width and height in multiples of 8', () => {
     const fields = new Set(['prompt', 'width', 'height']);
     expect(convertToImageInput(image({ aspectRatio: '16:9' }), fields)).toEqual({
-      input: { prompt: 'a cat', width: 1024, height: 576 },
-      size: { width: 1024, height: 576 },
+      prompt: 'a cat',
+      width: 1024,
+      height: 576,
     });
-    expect(convertToImageInput(image({ width: 1001, height: 999 }), fields).size).toEqual(
-      {
-        width: 1000,
-        height: 992,
-      },
-    );
+    expect(convertToImageInput(image({ width: 1001, height: 999 }), fields)).toEqual({
+      prompt: 'a cat',
+      width: 1000,
+      height: 992,
+    });
+  });
+
+  it('sends only a ratio to a model that lacks width or height', () => {
+    const fields = new Set(['prompt', 'width', 'aspect_ratio']);
+    expect(convertToImageInput(image({ width: 1024, height: 580 }), fields)).toEqual({
+      prompt: 'a cat',
+      aspect_ratio: '16:9',
+    });
   });
 
   it('sends every common name when the inputs are unknown', () => {
@@ -57,7 +68,7 @@ describe('convertToImageInput', () => {
       seed: 3,
       count: 2,
     });
-    expect(convertToImageInput(request, undefined).input).toEqual({
+    expect(convertToImageInput(request, undefined)).toEqual({
       prompt: 'explicit',
       seed: 3,
       num_outputs: 2,

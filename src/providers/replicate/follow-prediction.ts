@@ -40,9 +40,12 @@ export async function* followPrediction(
       }
     }
     const progress = progressFromLogs(prediction.logs);
-    if (progress !== undefined && JSON.stringify(progress) !== shownProgress) {
-      shownProgress = JSON.stringify(progress);
-      yield progress;
+    if (progress !== undefined) {
+      const shown = JSON.stringify(progress);
+      if (shown !== shownProgress) {
+        shownProgress = shown;
+        yield progress;
+      }
     }
     if (terminalStatuses.has(prediction.status)) return prediction;
     await sleep(intervalMs, signal);

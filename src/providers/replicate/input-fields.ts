@@ -1,3 +1,4 @@
+import { errorFromAbort } from '../../http/error-from-abort.js';
 import type { PredictionTarget } from './prediction-target.js';
 import { modelSchema, versionSchema } from './replicate-api.js';
 import type { ReplicateUpstream } from './replicate-upstream.js';
@@ -6,48 +7,66 @@ import type { ReplicateUpstream } from './replicate-upstream.js';
 export type InputFields = ReadonlySet<string> | undefined;
 
 const lookupTimeoutMs = 5_000;
+/** A schema read is trusted this long: a model's latest version changes now and then. */
+const keepFieldsMs = 60 * 60_000;
 /** After a failed lookup, ask again this soon rather than never or on every request. */
 const retryLookupAfterMs = 60_000;
+/** Requests name any `owner/name`: past this many models the oldest entry is dropped. */
+const maxEntries = 500;
+
+interface Entry {
+  fields: Promise<InputFields>;
+  expiresAt: number;
+}
 
 /**
- * The input names of models genrelay does not know ahead, read once from the model's
- * OpenAPI schema (`GET /models/{owner}/{name}` or its version) and kept. They decide
+ * The input names of models genrelay does not know ahead, read from the model's OpenAPI
+ * schema (`GET /models/{owner}/{name}` or its version) and kept for a while. They decide
  * whether a system prompt is sent apart and which names the size, steps and limits go
  * by. A failed lookup gives undefined: the common names are sent, and Replicate ignores
  * those a model lacks.
  */
 export class InputFieldsCache {
-  private readonly entries = new Map<
-    string,
-    { fields: Promise<InputFields>; expiresAt: number }
-  >();
+  private readonly entries = new Map<string, Entry>();
 
   constructor(
     private readonly upstream: ReplicateUpstream,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async fieldsFor(target: PredictionTarget, signal: AbortSignal): Promise<InputFields> {
-    if (target.known !== undefined) return new Set(target.known.inputs);
+  fieldsFor(target: PredictionTarget, signal: AbortSignal): Promise<InputFields> {
+    if (target.known !== undefined) return Promise.resolve(target.known.inputs);
     const key = `${target.model}:${target.version ?? ''}`;
     const cached = this.entries.get(key);
-    if (cached !== undefined && cached.expiresAt > this.now()) return cached.fields;
-    const pending = this.lookUp(target, signal);
-    this.entries.set(key, { fields: pending, expiresAt: Number.POSITIVE_INFINITY });
-    try {
-      const found = await pending;
+    const entry =
+      cached !== undefined && cached.expiresAt > this.now()
+        ? cached
+        : this.startLookup(key, target);
+    return untilAborted(entry.fields, signal);
+  }
+
+  /**
+   * One lookup serves every caller, so it runs on its own bounded signal: a caller that
+   * gives up stops waiting without failing the others. It never rejects.
+   */
+  private startLookup(key: string, target: PredictionTarget): Entry {
+    const entry: Entry = {
+      fields: this.lookUp(target, AbortSignal.timeout(lookupTimeoutMs)),
+      expiresAt: Number.POSITIVE_INFINITY,
+    };
+    void entry.fields.then((found) => {
       // A failed lookup is kept briefly: a broken schema should not cost every request.
-      if (found === undefined) {
-        this.entries.set(key, {
-          fields: pending,
-          expiresAt: this.now() + retryLookupAfterMs,
-        });
-      }
-      return found;
-    } catch (error) {
-      this.entries.delete(key);
-      throw error;
+      entry.expiresAt =
+        this.now() + (found === undefined ? retryLookupAfterMs : keepFieldsMs);
+    });
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    if (this.entries.size > maxEntries) {
+      // A Map keeps insertion order: its first key is the oldest entry.
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
     }
+    return entry;
   }
 
   private async lookUp(
@@ -69,7 +88,6 @@ export class InputFieldsCache {
       const model = this.upstream.validate(modelSchema, body, 'model');
       return model.latest_version ? propertyNames(model.latest_version) : undefined;
     } catch (error) {
-      if (signal.aborted) throw error;
       this.upstream.logger.warn(
         { provider: this.upstream.id, model: target.model, error: String(error) },
         'could not read the Replicate model schema; sending the common input names',
@@ -83,4 +101,16 @@ function propertyNames(version: {
   openapi_schema: { components: { schemas: { Input: { properties: object } } } };
 }): ReadonlySet<string> {
   return new Set(Object.keys(version.openapi_schema.components.schemas.Input.properties));
+}
+
+/** `promise`, or the abort's error as soon as `signal` aborts; the promise goes on. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(errorFromAbort(signal));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(errorFromAbort(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -4,7 +4,7 @@ import type { InputFields } from './input-fields.js';
  * Where to put one value: under the first candidate name the model takes, or under all of
  * them when its inputs are unknown (Replicate ignores inputs a model lacks).
  */
-export function inputNames(fields: InputFields, candidates: readonly string[]): string[] {
+function inputNames(fields: InputFields, candidates: readonly string[]): string[] {
   if (fields === undefined) return [...candidates];
   const name = candidates.find((candidate) => fields.has(candidate));
   return name === undefined ? [] : [name];

@@ -47,12 +47,41 @@ describe('seedFromLogs', () => {
     expect(seedFromLogs('seed: 99999999999999999999')).toBeUndefined();
     expect(seedFromLogs(undefined)).toBeUndefined();
   });
+
+  it('gets through long runs of blank lines at once', async () => {
+    // A blocking call cannot be interrupted, but yielding after each one lets the timeout
+    // fail a quadratic scan (11 s over 100,000 blank lines) rather than wait it out.
+    const yieldToTimers = () => new Promise((resolve) => setImmediate(resolve));
+    for (const line of ['\n', '\r\n', ' \t\n']) {
+      const blank = line.repeat(400_000);
+      expect(seedFromLogs(blank)).toBeUndefined();
+      await yieldToTimers();
+      expect(seedFromLogs(`${line.repeat(20_000)}Using seed: 5${blank}`)).toBe(5);
+      await yieldToTimers();
+    }
+  }, 5_000);
+
+  it('reads only whole lines of the first 64 KiB', () => {
+    const filler = `${'x'.repeat(64 * 1024 - 12)}\n`;
+    // The window ends inside the number: `seed: 123` must not be read from it.
+    expect(seedFromLogs(`${filler}seed: 123456789\n`)).toBeUndefined();
+    const later = `${filler.slice(20)}seed: 123456789\n${'y'.repeat(100)}`;
+    expect(seedFromLogs(later)).toBe(123456789);
+  });
 });
 
 describe('lastLogLines', () => {
   it('keeps the last non-empty lines on one line', () => {
     expect(lastLogLines('a\n\nb\r\nc\nd\n')).toBe('b | c | d');
     expect(lastLogLines(null)).toBe('');
+  });
+
+  it('reads the end of logs longer than 64 KiB', () => {
+    const logs = `${'first line\n'.repeat(10_000)}second to last\nlast\n`;
+    expect(lastLogLines(logs, 2)).toBe('second to last | last');
+    expect(progressFromLogs(`${logs.repeat(2)} 40%|████      | 4/10`)).toMatchObject({
+      step: 4,
+    });
   });
 
   it('keeps the end of very long logs', () => {

@@ -42,12 +42,3 @@ export const streamEventDataSchema = z.object({
   detail: z.string().optional(),
   reason: z.string().optional(),
 });
-
-/** Replicate's 422 problem details name each rejected input field. */
-export const invalidInputSchema = z.object({
-  title: z.string().optional(),
-  detail: z.string().optional(),
-  invalid_fields: z
-    .array(z.object({ field: z.string(), description: z.string().optional() }))
-    .optional(),
-});

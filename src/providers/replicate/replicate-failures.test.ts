@@ -197,6 +197,22 @@ describe('replicate failures', () => {
     expect(missing.error).toMatchObject({ code: 'model_not_found' });
   });
 
+  it('refuses model names that would walk the API URL, before any request', async () => {
+    for (const model of ['../..', '../account', 'a/..']) {
+      for (const request of [image(model), chat(model)]) {
+        const outcome = await run(
+          harness.provider().generate(request, { signal: signal() }),
+        );
+        expect(outcome.error).toMatchObject({
+          code: 'invalid_request',
+          status: 400,
+          param: 'model',
+        });
+      }
+    }
+    expect(double.requests).toHaveLength(0);
+  });
+
   it('turns a create that is not a prediction, or a file that is not an image, into parse errors', async () => {
     double.setScenario(sdxl, { kind: 'malformed' });
     const malformed = await run(

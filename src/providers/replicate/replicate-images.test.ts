@@ -119,6 +119,57 @@ describe('replicate images', () => {
       (part): part is ImagePart => part.type === 'image',
     );
     expect(pngSize(picture?.data)).toEqual([1024, 576]);
-    expect(picture?.width).toBeUndefined();
+    // The size is read from the file, as the model chose it from the ratio.
+    expect(picture).toMatchObject({ width: 1024, height: 576 });
+  });
+
+  it('reports the size of the file the model made, not the size asked for', async () => {
+    // The double caps sides at 2048 as models do, so it answers 1024 × 1024.
+    const outcome = await run(
+      harness.provider().generate(image(sdxl, { width: 4096, height: 4096 }), {
+        signal: signal(),
+      }),
+    );
+
+    expect(outcome.error).toBeUndefined();
+    expect(double.requests[0]?.body).toMatchObject({ input: { width: 4096 } });
+    const picture = outcome.parts.find(
+      (part): part is ImagePart => part.type === 'image',
+    );
+    expect(pngSize(picture?.data)).toEqual([1024, 1024]);
+    expect(picture).toMatchObject({ width: 1024, height: 1024 });
+  });
+
+  it("holds the create past the client's idle bound while Replicate waits", async () => {
+    // Held for a second against a client that allows 300 ms of silence.
+    const impatient = createHarness(() => double, { idleTimeoutMs: 300 });
+    try {
+      double.setScenario(sdxl, { kind: 'succeed', processingMs: 1_000 });
+      const provider = impatient.provider({ waitSeconds: 1 });
+      const outcome = await run(provider.generate(image(sdxl), { signal: signal() }));
+
+      expect(outcome.error).toBeUndefined();
+      expect(double.requests[0]?.headers.prefer).toBe('wait=1');
+      expect(outcome.parts.some((part) => part.type === 'image')).toBe(true);
+    } finally {
+      await impatient.close();
+    }
+  });
+
+  it('refuses an output file on a private address unless those are allowed', async () => {
+    const provider = harness.provider({}, { allowPrivateMediaUrls: false });
+    const outcome = await run(provider.generate(image(sdxl), { signal: signal() }));
+
+    expect(outcome.error).toMatchObject({
+      code: 'upstream_error',
+      provider: 'replicate',
+    });
+    expect((outcome.error as Error).message).toMatch(
+      /^replicate "replicate" output file at 127\.0\.0\.1:\d+ must use https, not http$/,
+    );
+    const downloads = double.requests.filter((entry) =>
+      entry.path.startsWith('/delivery/'),
+    );
+    expect(downloads).toHaveLength(0);
   });
 });

@@ -1,5 +1,6 @@
 import { ResponseParseError } from '../../core/errors.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
+import { imageSize } from '../../core/image-size.js';
 import { detectImageType, parseDataUri } from '../../core/media.js';
 import { imagePrompt } from '../../core/prompt.js';
 import type { StreamPart } from '../../core/stream-part.js';
@@ -25,11 +26,11 @@ export async function* generateImages(
 ): AsyncGenerator<StreamPart> {
   const target = predictionTarget(request.model);
   const fields = await inputFields.fieldsFor(target, options.signal);
-  const { input, size } = convertToImageInput(request, fields);
+  const input = convertToImageInput(request, fields);
   const job = { target, input, text: false, stream: false };
   const prediction = yield* runPrediction(upstream, job, settings, options.signal);
   const seed = request.seed ?? seedFromLogs(prediction.logs);
-  for (const url of outputFileUrls(prediction.output, upstream.id)) {
+  for (const url of outputFileUrls(prediction.output, upstream)) {
     const data = await fileBytes(upstream, url, options.signal);
     const mediaType = detectImageType(data);
     if (mediaType === undefined) {
@@ -42,7 +43,7 @@ export async function* generateImages(
       type: 'image',
       data,
       mediaType,
-      ...(size ?? {}),
+      ...imageSize(data),
       ...(seed === undefined ? {} : { seed }),
       alt: imagePrompt(request),
     };

@@ -8,19 +8,19 @@ export interface KnownModel {
   id: string;
   kind: GenerationKind;
   version: string;
-  inputs: readonly string[];
+  inputs: ReadonlySet<string>;
 }
 
 /**
  * The models of the original ReplicateHome provider, pinned to the versions it used, with
  * the input names of those versions' schemas (so no schema lookup is needed for them).
  */
-export const knownModels: readonly KnownModel[] = [
+const knownModels: readonly KnownModel[] = [
   {
     id: 'google-deepmind/gemma-2b-it',
     kind: 'chat',
     version: 'dff94eaf770e1fc211e425a50b51baa8e4cac6c39ef074681f9e39d778773626',
-    inputs: [
+    inputs: new Set([
       'prompt',
       'max_new_tokens',
       'min_new_tokens',
@@ -28,13 +28,13 @@ export const knownModels: readonly KnownModel[] = [
       'top_p',
       'top_k',
       'repetition_penalty',
-    ],
+    ]),
   },
   {
     id: 'stability-ai/stable-diffusion-3',
     kind: 'image',
     version: '527d2a6296facb8e47ba1eaf17f142c240c19a30894f437feee9b91cc29d8e4f',
-    inputs: [
+    inputs: new Set([
       'prompt',
       'aspect_ratio',
       'cfg',
@@ -45,13 +45,13 @@ export const knownModels: readonly KnownModel[] = [
       'output_quality',
       'prompt_strength',
       'image',
-    ],
+    ]),
   },
   {
     id: 'bytedance/sdxl-lightning-4step',
     kind: 'image',
     version: '5f24084160c9089501c1b3545d9be3c27883ae2239b6f412990e82d4a6210f8f',
-    inputs: [
+    inputs: new Set([
       'prompt',
       'negative_prompt',
       'width',
@@ -62,13 +62,13 @@ export const knownModels: readonly KnownModel[] = [
       'guidance_scale',
       'seed',
       'disable_safety_checker',
-    ],
+    ]),
   },
   {
     id: 'playgroundai/playground-v2.5-1024px-aesthetic',
     kind: 'image',
     version: 'a45f82a1382bed5c7aeb861dac7c7d191b0fdf74d8d57c4a0e6ed7d4d0bf7d24',
-    inputs: [
+    inputs: new Set([
       'prompt',
       'negative_prompt',
       'width',
@@ -83,11 +83,11 @@ export const knownModels: readonly KnownModel[] = [
       'image',
       'mask',
       'prompt_strength',
-    ],
+    ]),
   },
 ];
 
-export const knownAliases: Readonly<Record<string, string>> = {
+const knownAliases: Readonly<Record<string, string>> = {
   'sd-3': 'stability-ai/stable-diffusion-3',
   sdxl: 'bytedance/sdxl-lightning-4step',
   'playground-v2.5': 'playgroundai/playground-v2.5-1024px-aesthetic',

@@ -33,6 +33,7 @@ describe('replicate factory', () => {
       timeoutMs: 300_000,
     });
     expect(() => settings({ models: ['not a model'] })).toThrow(/owner\/name/);
+    expect(() => settings({ models: ['../account'] })).toThrow(/owner\/name/);
     expect(() => settings({ waitSeconds: 61 })).toThrow();
   });
 });
@@ -65,6 +66,10 @@ describe('replicate catalog', () => {
     const pinned = `someone/their-model:${'ab'.repeat(32)}`;
     expect(resolveModel(catalog, pinned, 'chat')).toBe(pinned);
     expect(resolveModel(catalog, 'someone/model:short', 'chat')).toBeUndefined();
+    expect(resolveModel(catalog, 'someone/model.v2', 'chat')).toBe('someone/model.v2');
+    for (const walk of ['../..', '../account', 'a/..', 'a/.hidden']) {
+      expect(resolveModel(catalog, walk, 'chat')).toBeUndefined();
+    }
     expect(resolveModel(catalog, 'sdxl', 'chat')).toBeUndefined();
     // A known image model is not run for chat just because it matches the pattern.
     expect(
@@ -96,8 +101,10 @@ describe('predictionTarget', () => {
       name: 'flux-schnell',
       model: 'black-forest-labs/flux-schnell',
     });
-    expect(() => predictionTarget('no-slash')).toThrow(
-      expect.objectContaining({ code: 'model_not_found' }),
-    );
+    for (const invalid of ['no-slash', '../..', '../account', 'a/..']) {
+      expect(() => predictionTarget(invalid)).toThrow(
+        expect.objectContaining({ code: 'invalid_request', param: 'model' }),
+      );
+    }
   });
 });

@@ -27,13 +27,14 @@ export class ReplicateProvider implements Provider {
   ) {
     const token =
       settings.apiKey ?? settings.token ?? nonEmpty(context.env[tokenVariable]);
-    this.upstream = new ReplicateUpstream(
+    this.upstream = new ReplicateUpstream({
       id,
-      settings.baseUrl,
+      baseUrl: settings.baseUrl,
       token,
-      context.http,
-      context.logger,
-    );
+      http: context.http,
+      logger: context.logger,
+      allowPrivateOutputs: context.allowPrivateMediaUrls === true,
+    });
     this.inputFields = new InputFieldsCache(this.upstream);
     this.catalog = replicateCatalog(settings);
   }

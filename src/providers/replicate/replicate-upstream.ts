@@ -3,13 +3,19 @@ import type { Logger } from '../../core/logger.js';
 import { ensureOk } from '../../http/error-from-response.js';
 import type { HttpClient, HttpResponse } from '../../http/http-client.js';
 import { validateUpstream } from '../upstream-json.js';
+import { createPublicHttpClient, downloadOutputFile } from './download-output-file.js';
 import type { PredictionTarget } from './prediction-target.js';
 import { type Prediction, predictionSchema } from './replicate-api.js';
 import { errorFromCreate } from './replicate-error.js';
 import { withToken } from './with-token.js';
 
-/** Bound on a poll, a schema lookup or a download; the prediction has its own bound. */
+/** Bound on a poll or a schema lookup; the prediction has its own bound. */
 const requestTimeoutMs = 30_000;
+/**
+ * Silence allowed on a create beyond its `Prefer: wait`: the hold must not outlast the
+ * client's idle bound, or the prediction runs on with no id to cancel it by.
+ */
+const createIdleMarginSeconds = 15;
 /** A cancel is sent after the caller left, so it gets its own short bound. */
 const cancelTimeoutMs = 5_000;
 
@@ -22,20 +28,38 @@ export interface CreateOptions {
   timeoutMs: number;
 }
 
+export interface ReplicateUpstreamOptions {
+  /** The provider instance. */
+  id: string;
+  baseUrl: string;
+  token: string | undefined;
+  http: HttpClient;
+  logger: Logger;
+  /** Output files may come over plain http from private addresses (trusted setups). */
+  allowPrivateOutputs: boolean;
+}
+
 /** The HTTP side of one Replicate instance: its API root, token and error naming. */
 export class ReplicateUpstream {
+  readonly id: string;
+  readonly logger: Logger;
   private readonly root: string;
   private readonly origin: string;
+  private readonly token: string | undefined;
+  private readonly http: HttpClient;
+  private readonly allowPrivateOutputs: boolean;
+  /** For output files unless private addresses are allowed; made once, never closed. */
+  private readonly outputs: HttpClient;
 
-  constructor(
-    readonly id: string,
-    baseUrl: string,
-    private readonly token: string | undefined,
-    private readonly http: HttpClient,
-    readonly logger: Logger,
-  ) {
-    this.root = baseUrl.replace(/\/+$/, '');
+  constructor(options: ReplicateUpstreamOptions) {
+    this.id = options.id;
+    this.logger = options.logger;
+    this.root = options.baseUrl.replace(/\/+$/, '');
     this.origin = new URL(this.root).origin;
+    this.token = options.token;
+    this.http = options.http;
+    this.allowPrivateOutputs = options.allowPrivateOutputs;
+    this.outputs = this.allowPrivateOutputs ? this.http : createPublicHttpClient();
   }
 
   /** How error messages name this upstream. */
@@ -68,6 +92,7 @@ export class ReplicateUpstream {
       body: JSON.stringify(byVersion ? { version: target.version, input } : { input }),
       signal: options.signal,
       timeoutMs: options.timeoutMs,
+      idleTimeoutMs: (options.waitSeconds + createIdleMarginSeconds) * 1000,
     });
     if (response.status < 200 || response.status >= 300) {
       throw await errorFromCreate(response, this.errorContext, target.model);
@@ -121,16 +146,15 @@ export class ReplicateUpstream {
     return ensureOk(response, this.errorContext);
   }
 
-  /** An output file's bytes. */
-  async download(url: string, signal: AbortSignal): Promise<Uint8Array> {
-    const response = await this.http.request({
-      url,
+  /** An output file's bytes: see downloadOutputFile for what is fetched. */
+  download(url: string, signal: AbortSignal): Promise<Uint8Array> {
+    return downloadOutputFile(this, url, {
+      http: this.outputs,
+      allowPrivate: this.allowPrivateOutputs,
       headers: this.authorize(url),
       signal,
-      timeoutMs: requestTimeoutMs,
+      context: this.errorContext,
     });
-    await ensureOk(response, this.errorContext);
-    return response.bytes();
   }
 
   /** `value` checked against the minimal wire schema of `what`. */
@@ -162,7 +186,7 @@ export class ReplicateUpstream {
     return withToken(url, extra, {
       origin: this.origin,
       token: this.token,
-      provider: this.id,
+      upstream: this,
     });
   }
 }

@@ -75,7 +75,7 @@ export async function* runPrediction(
       textFrom: job.text ? emitted : undefined,
     });
     ended = true;
-    const failure = predictionFailure(final, upstream.id);
+    const failure = predictionFailure(final, upstream);
     if (failure !== undefined) throw failure;
     return final;
   } catch (error) {
@@ -111,10 +111,9 @@ async function streamFailure(
   signal: AbortSignal,
 ): Promise<GenRelayError> {
   const latest = await upstream.get(prediction.id, signal).catch(() => undefined);
-  const failure =
-    latest === undefined ? undefined : predictionFailure(latest, upstream.id);
+  const failure = latest === undefined ? undefined : predictionFailure(latest, upstream);
   if (failure !== undefined) return failure;
   return end.kind === 'canceled'
-    ? canceledError(prediction.id, upstream.id)
-    : failedError({ id: prediction.id, error: end.detail, logs: null }, upstream.id);
+    ? canceledError(prediction.id, upstream)
+    : failedError({ id: prediction.id, error: end.detail, logs: null }, upstream);
 }

@@ -1,10 +1,11 @@
 import { AuthenticationError } from '../../core/errors.js';
+import type { UpstreamName } from '../upstream-json.js';
 
 export interface TokenHolder {
   /** The API's origin, the only one the token is sent to. */
   origin: string;
   token: string | undefined;
-  provider: string;
+  upstream: UpstreamName;
 }
 
 /**
@@ -21,9 +22,9 @@ export function withToken(
   if (originOf(url) !== holder.origin) return headers;
   if (holder.token === undefined) {
     throw new AuthenticationError(
-      `replicate "${holder.provider}" needs an API token: set REPLICATE_API_TOKEN or the ` +
-        "instance's apiKey (create one at https://replicate.com/account/api-tokens)",
-      { provider: holder.provider },
+      `${holder.upstream.describe()} needs an API token: set REPLICATE_API_TOKEN or ` +
+        "the instance's apiKey (create one at https://replicate.com/account/api-tokens)",
+      { provider: holder.upstream.id },
     );
   }
   return { ...headers, authorization: `Bearer ${holder.token}` };

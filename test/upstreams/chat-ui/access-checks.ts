@@ -1,4 +1,5 @@
 import type { ChatUiDouble } from './chat-ui-double.js';
+import type { DoubleConversation } from './chat-ui-state.js';
 import { type Exchange, sendHookError } from './respond.js';
 
 const formTypes = [
@@ -21,6 +22,19 @@ function sessionCookie(exchange: Exchange): string | undefined {
 export function isLoggedIn(exchange: Exchange, double: ChatUiDouble): boolean {
   const session = sessionCookie(exchange);
   return session !== undefined && double.acceptedCookies.includes(session);
+}
+
+/** Whether the request's session may use `conversation`: logged in, and its owner's. */
+export function mayUse(
+  exchange: Exchange,
+  double: ChatUiDouble,
+  conversation: DoubleConversation,
+): boolean {
+  const { owner } = conversation;
+  return (
+    isLoggedIn(exchange, double) &&
+    (owner === undefined || owner === sessionCookie(exchange))
+  );
 }
 
 /**

@@ -122,3 +122,27 @@ describe('chat-ui double, older version', () => {
     expect(line.nodes[1]).toMatchObject({ type: 'error', status: 403 });
   });
 });
+
+describe('chat-ui double, either version', () => {
+  it('keeps a conversation another account owns from a logged-in session', async () => {
+    const client = chatUiClient(double);
+    const { conversationId } = await client.create();
+    const conversation = double.conversations.get(conversationId);
+    if (conversation !== undefined) conversation.owner = 'another-account';
+    double.version = 'older';
+    const page = await client.call(
+      `/conversation/${conversationId}/__data.json?x-sveltekit-invalidated=11`,
+    );
+    const line = JSON.parse(await page.text()) as { nodes: unknown[] };
+    expect(line.nodes[1]).toMatchObject({ type: 'error', status: 403 });
+    double.version = 'current';
+    const api = await client.call(`/api/v2/conversations/${conversationId}`);
+    expect(api.status).toBe(403);
+    const root = conversation?.rootMessageId;
+    const sent = await client.send(conversationId, { inputs: 'Hi', id: root });
+    expect([sent.status, await sent.json()]).toEqual([
+      404,
+      { message: 'Conversation not found' },
+    ]);
+  });
+});

@@ -176,9 +176,12 @@ describe('chat-ui double replies', () => {
       signal: controller.signal,
     });
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
     let text = '';
     while (text.split('keepAlive').length < 4) {
-      text += new TextDecoder().decode((await reader.read()).value);
+      const { done, value } = await reader.read();
+      if (done) throw new Error(`The reply ended after: ${text}`);
+      text += decoder.decode(value, { stream: true });
     }
     expect(text).not.toContain('stream');
     const before = double.abandonedReplies;

@@ -23,6 +23,11 @@ export interface DoubleConversation {
   updatedAt: Date;
   /** Output files by sha256. */
   files: Map<string, { mime: string; data: Uint8Array }>;
+  /**
+   * The `hf-chat` value of another account that owns it; only that session may use it.
+   * Unset: the conversation belongs to the double's logged-in account.
+   */
+  owner?: string;
 }
 
 /** A model as chat-ui's model lists describe it (the fields clients read, and a few more). */

@@ -1,4 +1,4 @@
-import { checkPost, isLoggedIn } from './access-checks.js';
+import { checkPost, mayUse } from './access-checks.js';
 import type { ChatUiDouble } from './chat-ui-double.js';
 import type { ReplyScript, ScriptedFailure } from './chat-ui-script.js';
 import { newConversation, objectId } from './chat-ui-state.js';
@@ -57,12 +57,14 @@ export async function routeChatUi(
     if (!checkPost(exchange, double) || failure('create')) return;
     return createConversation(exchange, context);
   }
-  const conversation = double.conversations.get(parts[1] ?? '');
+  const stored = double.conversations.get(parts[1] ?? '');
+  // The POST and output routes find no conversation the session may not use.
+  const conversation = stored && mayUse(exchange, double, stored) ? stored : undefined;
   if (current && method === 'GET' && parts[0] === 'api' && parts[2] === 'conversations') {
     const wanted = double.conversations.get(parts[3] ?? '');
     if (failure('conversation')) return;
-    if (!isLoggedIn(exchange, double)) return sendError(exchange, 403, notAccessible);
     if (wanted === undefined) return sendError(exchange, 404, 'Conversation not found');
+    if (!mayUse(exchange, double, wanted)) return sendError(exchange, 403, notAccessible);
     return sendJson(exchange, 200, conversationSuperjson(wanted));
   }
   if (parts[0] !== 'conversation' || parts.length < 2) {
@@ -71,7 +73,9 @@ export async function routeChatUi(
   if (method === 'GET' && parts[2] === '__data.json') {
     const scripted = takeFailure(double, 'conversation');
     if (scripted?.body !== undefined) return sendFailure(exchange, scripted);
-    const status = scripted?.status ?? (isLoggedIn(exchange, double) ? undefined : 403);
+    const status =
+      scripted?.status ??
+      (stored === undefined || conversation !== undefined ? undefined : 403);
     const line =
       status !== undefined
         ? pageErrorLine(double.models, status, scripted?.message ?? notAccessible)
@@ -83,9 +87,7 @@ export async function routeChatUi(
   }
   if (method === 'GET' && parts[2] === 'output') {
     if (failure('output')) return;
-    const file = isLoggedIn(exchange, double)
-      ? conversation?.files.get(parts[3] ?? '')
-      : undefined;
+    const file = conversation?.files.get(parts[3] ?? '');
     if (file === undefined) return sendError(exchange, 404, 'Conversation not found');
     exchange.response.writeHead(200, {
       'content-type': file.mime,

@@ -3,7 +3,10 @@ import { jobScript } from './job-script.js';
 import { openEventStream, sendDetail, sendJson } from './space-http.js';
 import type { SpaceState } from './space-state.js';
 
-/** `POST {prefix}/call/{name}`: starts a job, answers its event id. */
+/**
+ * `POST {prefix}/call/{name}`: starts a job, answers its event id. As in Gradio, the job
+ * belongs to the session the body names, else to a session named by its event id.
+ */
 export function handleCallPost(
   state: SpaceState,
   request: IncomingMessage,
@@ -30,21 +33,22 @@ export function handleCallPost(
     return;
   }
   const eventId = state.nextEventId();
-  state.calls.set(eventId, {
+  const sessionHash = typeof call.session_hash === 'string' ? call.session_hash : eventId;
+  state.calls.set(sessionHash, {
     eventId,
-    sessionHash: typeof call.session_hash === 'string' ? call.session_hash : eventId,
+    sessionHash,
     data: call.data,
     scenario,
     stop: new AbortController(),
-    reads: 0,
   });
   sendJson(response, 200, { event_id: eventId });
 }
 
 /**
  * `GET {prefix}/call/{name}/{event_id}`: the job's result as `event:`/`data:` frames.
- * Status messages are not forwarded; generators send full values. Each read replays the
- * job, so a test can count re-reads.
+ * Gradio reads the session named by the event id, so a job posted under another session
+ * is not found. Status messages are not forwarded; generators send full values. Once the
+ * stream closes, however it closes, the session is gone: it cannot be read again.
  */
 export async function handleCallStream(
   state: SpaceState,
@@ -54,15 +58,15 @@ export async function handleCallStream(
   openEventStream(response);
   const job = state.calls.get(eventId);
   if (job === undefined) {
-    send(response, 'error', '404: Not Found');
+    send(response, 'error', '404: Session not found.');
     response.end();
     return;
   }
-  job.reads++;
-  // Each read runs the job afresh; leaving the stream or `/cancel` stops this run.
-  const stop = new AbortController();
-  job.stop = stop;
-  response.on('close', () => stop.abort());
+  response.on('close', () => {
+    // The client left or the stream ended: Gradio cleans the session's events up.
+    job.stop.abort();
+    state.calls.delete(eventId);
+  });
   for await (const step of jobScript(job, state.script)) {
     if (response.destroyed) return;
     if ('cut' in step) return void response.destroy();

@@ -185,6 +185,37 @@ describe('the call API of the double (no official client uses it; the documented
     );
   });
 
+  it('files a call under the session it names, where the result stream does not look', async () => {
+    double = await startGradioSpaceDouble({ app: fluxSchnellApp });
+    const posted = await fetch(`${double.url}/gradio_api/call/infer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        data: ['a cat', 5, false, 32, 32, 2],
+        session_hash: 'a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5',
+      }),
+    });
+    const { event_id } = (await posted.json()) as { event_id: string };
+    const text = await (
+      await fetch(`${double.url}/gradio_api/call/infer/${event_id}`)
+    ).text();
+    expect(text).toBe('event: error\ndata: "404: Session not found."\n\n');
+  });
+
+  it('forgets the session once its result stream closed: no second read', async () => {
+    double = await startGradioSpaceDouble({ app: fluxSchnellApp });
+    const posted = await fetch(`${double.url}/gradio_api/call/infer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: ['a cat', 5, false, 32, 32, 2] }),
+    });
+    const { event_id } = (await posted.json()) as { event_id: string };
+    const resultUrl = `${double.url}/gradio_api/call/infer/${event_id}`;
+    const read = async () => (await fetch(resultUrl)).text();
+    expect(await read()).toMatch(/event: complete\n/);
+    expect(await read()).toBe('event: error\ndata: "404: Session not found."\n\n');
+  });
+
   it('loses the error message on this API, as Gradio 4 and 5 do', async () => {
     double = await startGradioSpaceDouble({
       app: fluxSchnellApp,

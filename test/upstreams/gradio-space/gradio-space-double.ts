@@ -43,8 +43,6 @@ export interface GradioSpaceDouble {
   cancellations: string[];
   /** The seed jobs that ask for a random one get. */
   randomSeed: number;
-  /** How often each call API job's result stream was read. */
-  callReads(): number[];
   /** Requests to a path that ends with `suffix`. */
   requestsTo(suffix: string): RecordedRequest[];
   /** Stops the server, ending open streams and sockets. */
@@ -125,7 +123,6 @@ export async function startGradioSpaceDouble(
     requests: state.requests,
     cancellations: state.cancellations,
     randomSeed: state.script.randomSeed,
-    callReads: () => [...state.calls.values()].map((job) => job.reads),
     requestsTo: (suffix) =>
       state.requests.filter((request) => request.path.endsWith(suffix)),
     close: async () => {

@@ -79,21 +79,35 @@ export function handleQueueData(
   for (const job of session.jobs) void runJob(state, session, job);
 }
 
-/** `POST {prefix}/cancel` and `POST {prefix}/reset`: stop the job the body names. */
+/**
+ * `POST {prefix}/cancel` and `POST {prefix}/reset`: stop the job the body names. `/cancel`
+ * looks in the session it names, as Gradio does (a call API job's session is named by its
+ * event id); `/reset` names the event alone.
+ */
 export function handleCancel(
   state: SpaceState,
   response: ServerResponse,
   body: unknown,
 ): void {
-  const eventId = (body as { event_id?: unknown } | null)?.event_id;
+  const named = body as { event_id?: unknown; session_hash?: unknown } | null;
+  const eventId = named?.event_id;
   if (typeof eventId === 'string') {
     state.cancellations.push(eventId);
-    for (const session of state.sessions.values()) {
-      session.jobs.find((job) => job.eventId === eventId)?.stop.abort();
+    for (const job of jobsOf(state, named?.session_hash)) {
+      if (job.eventId === eventId) job.stop.abort();
     }
-    state.calls.get(eventId)?.stop.abort();
   }
   sendJson(response, 200, { success: true });
+}
+
+/** The jobs of a session (queue and call API), or of every session when none is named. */
+function jobsOf(state: SpaceState, sessionHash: unknown): SpaceJob[] {
+  if (typeof sessionHash !== 'string') {
+    const queued = [...state.sessions.values()].flatMap((session) => session.jobs);
+    return [...queued, ...state.calls.values()];
+  }
+  const call = state.calls.get(sessionHash);
+  return [...(state.sessions.get(sessionHash)?.jobs ?? []), ...(call ? [call] : [])];
 }
 
 async function runJob(state: SpaceState, session: QueueSession, job: SpaceJob) {

@@ -31,8 +31,8 @@ export interface SpaceState {
   script: ScriptContext;
   requests: RecordedRequest[];
   sessions: Map<string, QueueSession>;
-  /** Call API jobs by event id, with how often their result stream was read. */
-  calls: Map<string, SpaceJob & { reads: number }>;
+  /** Call API jobs by session (the event id, unless the call named one). */
+  calls: Map<string, SpaceJob>;
   /** A private Space's token, which every app request must carry. */
   spaceToken: string | undefined;
   /** Answers `/api/spaces/{space}/jwt` (a 401 body when the token is wrong). */

@@ -13,7 +13,8 @@ export interface CreateContext {
   refusals: Map<string, number>;
 }
 
-const preferPattern = /^wait(?:=([1-9]|[1-9][0-9]|60))?$/;
+/** Replicate holds a create for 1 to 60 seconds; other values are ignored. */
+const preferPattern = /^wait(?:=([1-9]|[1-5][0-9]|60))?$/;
 
 /**
  * `POST /v1/predictions` (`model` undefined: found by `version`) and

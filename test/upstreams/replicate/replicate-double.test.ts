@@ -179,6 +179,25 @@ describe('the Replicate double, through the official replicate client', () => {
     expect(received).toEqual([DEFAULT_TOKENS[0]]);
   });
 
+  it('holds a create for Prefer: wait=1 to 60, and ignores longer waits', async () => {
+    double.setScenario(sdxl, { kind: 'succeed', processingMs: 300 });
+    const create = (prefer: string) =>
+      fetch(`${double.baseUrl}/predictions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${double.token}`, prefer },
+        body: JSON.stringify({ version: sdxlVersion, input: { prompt: 'x' } }),
+      });
+    const held = await create('wait=60');
+    expect(held.status).toBe(201);
+    expect(await held.json()).toMatchObject({ status: 'succeeded' });
+    for (const prefer of ['wait=61', 'wait=99', 'wait=0']) {
+      const answered = await create(prefer);
+      expect(answered.status).toBe(201);
+      const { status } = (await answered.json()) as { status: string };
+      expect(status).not.toBe('succeeded');
+    }
+  });
+
   it('answers 401 without a valid token', async () => {
     const run = client('r8_wrong').run(`${sdxl}:${sdxlVersion}`, {
       input: { prompt: 'x' },
