@@ -12,3 +12,4 @@ export * from './retry.js';
 export * from './retry-after.js';
 export * from './server-sent-events.js';
 export * from './sleep.js';
+export * from './until-aborted.js';

@@ -1,5 +1,6 @@
 import type { Logger } from '../core/logger.js';
 import type { ModelCatalog } from '../core/model-catalog.js';
+import { untilAborted } from '../http/until-aborted.js';
 import type { CallOptions } from './provider.js';
 
 export interface CachedCatalogOptions {
@@ -21,18 +22,6 @@ export interface CachedCatalogOptions {
 const retryAfterFailureMs = 30_000;
 /** The bound on one shared listing, whoever is waiting for it. */
 const listingTimeoutMs = 30_000;
-
-/** `promise`, or the abort of `signal` if that comes first; the promise goes on regardless. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 /**
  * A provider's model catalog learnt from its upstream: cached for a while, one listing

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { UpstreamError } from '../../core/errors.js';
-import { errorFromAbort } from '../../http/error-from-abort.js';
 import { ensureOk } from '../../http/error-from-response.js';
 import type { HttpClient } from '../../http/http-client.js';
+import { untilAborted } from '../../http/until-aborted.js';
 import { jwtResponseSchema } from './gradio-api.js';
 
 export const defaultJwtUrl = 'https://huggingface.co/api/spaces/{space}/jwt';
@@ -89,18 +89,6 @@ export class ZeroGpuCredentials {
       expiresAt === undefined ? undefined : { token, renewAt: expiresAt - renewBeforeMs };
     return token;
   }
-}
-
-/** `promise`, or the abort's error as soon as `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(errorFromAbort(signal));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(errorFromAbort(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** The `exp` claim of a JWT in milliseconds, or undefined when it has none. */

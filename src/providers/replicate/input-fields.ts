@@ -1,4 +1,4 @@
-import { errorFromAbort } from '../../http/error-from-abort.js';
+import { untilAborted } from '../../http/until-aborted.js';
 import type { PredictionTarget } from './prediction-target.js';
 import { modelSchema, versionSchema } from './replicate-api.js';
 import type { ReplicateUpstream } from './replicate-upstream.js';
@@ -101,16 +101,4 @@ function propertyNames(version: {
   openapi_schema: { components: { schemas: { Input: { properties: object } } } };
 }): ReadonlySet<string> {
   return new Set(Object.keys(version.openapi_schema.components.schemas.Input.properties));
-}
-
-/** `promise`, or the abort's error as soon as `signal` aborts; the promise goes on. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(errorFromAbort(signal));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(errorFromAbort(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
