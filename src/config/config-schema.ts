@@ -16,7 +16,10 @@ export const serverSchema = z.strictObject({
     .default(16 * 1024 * 1024),
   /** The address clients reach this server at, for image URLs behind a proxy. */
   publicUrl: z.url().optional(),
-  /** Lets request images be fetched from private and loopback addresses (off: SSRF guard). */
+  /**
+   * Lets media fetched by URL — images in requests, output files an upstream names — come
+   * from plain http and private or loopback addresses (off: the SSRF guard).
+   */
   allowPrivateMediaUrls: z.boolean().default(false),
 });
 
