@@ -62,3 +62,18 @@ export function catalogNames(catalog: ModelCatalog, kind: GenerationKind): strin
   });
   return [...models, ...aliases];
 }
+
+/** A catalog of image models only, the first of them the default. */
+export function imageCatalog(
+  models: readonly string[],
+  aliases: Readonly<Record<string, string>>,
+): ModelCatalog {
+  const [first] = models;
+  return {
+    textModels: [],
+    imageModels: models,
+    visionModels: [],
+    ...(first === undefined ? {} : { defaultImageModel: first }),
+    aliases,
+  };
+}

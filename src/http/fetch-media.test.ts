@@ -2,7 +2,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidRequestError, TimeoutError } from '../core/errors.js';
-import { fetchImage } from './fetch-media.js';
+import { fetchImage, fetchRequestImages } from './fetch-media.js';
 import { createHttpClient } from './http-client.js';
 
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
@@ -30,7 +30,15 @@ const routes: Record<string, RequestListener> = {
     write();
   },
   '/stall.png': (_request, response) => response.write(png),
+  '/held.png': (_request, response) => {
+    held.open++;
+    response.on('close', () => held.open--);
+    response.write(png);
+  },
 };
+
+/** Downloads of `/held.png` whose connection is still open. */
+const held = { open: 0 };
 
 let server: Server;
 let port: number;
@@ -169,5 +177,99 @@ describe('fetchImage from a URL', () => {
     const outcome = fetchImage({ kind: 'url', url }, { ...trusted, timeoutMs: 100 });
     await expect(outcome).rejects.toBeInstanceOf(TimeoutError);
     await expect(outcome).rejects.toThrow(/within 100 ms/);
+  });
+});
+
+describe('fetchRequestImages', () => {
+  const url = (path: string) => ({
+    kind: 'url' as const,
+    url: `http://127.0.0.1:${port}${path}`,
+  });
+  const text = { kind: 'bytes' as const, data: new TextEncoder().encode('hello') };
+  const signal = () => AbortSignal.timeout(10_000);
+
+  it('fetches the last user turn’s images and the attachments, in order', async () => {
+    const images = await fetchRequestImages(
+      {
+        messages: [
+          { role: 'user', content: [{ type: 'image', image: url('/cat.png') }] },
+        ],
+        images: [{ kind: 'bytes', data: gif }],
+      },
+      { ...trusted, signal: signal() },
+    );
+    expect(images.map((image) => image.mediaType)).toEqual(['image/png', 'image/gif']);
+  });
+
+  it('refuses more than `max` images before downloading any', async () => {
+    const before = requests;
+    const error = await rejection(
+      fetchRequestImages(
+        { messages: [], images: [url('/cat.png'), url('/cat.png'), url('/cat.png')] },
+        { ...trusted, signal: signal(), max: 2 },
+      ),
+    );
+    expect(error.message).toBe('At most 2 images are accepted; the request has 3');
+    expect(error.param).toBe('images');
+    expect(requests).toBe(before);
+  });
+
+  it('names the field of the failing image, in the messages or the attachments', async () => {
+    const inMessage = await rejection(
+      fetchRequestImages(
+        {
+          messages: [
+            { role: 'user', content: 'first turn' },
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'these' },
+                { type: 'image', image: text },
+              ],
+            },
+          ],
+        },
+        { signal: signal(), allowPrivateAddresses: false },
+      ),
+    );
+    expect(inMessage.param).toBe('messages[1].content[1]');
+    const attached = await rejection(
+      fetchRequestImages(
+        {
+          messages: [
+            { role: 'user', content: [{ type: 'image', image: url('/cat.png') }] },
+          ],
+          images: [text],
+        },
+        { ...trusted, signal: signal() },
+      ),
+    );
+    expect(attached.param).toBe('images[0]');
+  });
+
+  it('stops the other downloads when one fails', async () => {
+    const started = Date.now();
+    const error = await rejection(
+      fetchRequestImages(
+        { messages: [], images: [url('/held.png'), url('/missing.png')] },
+        { ...trusted, signal: signal(), timeoutMs: 10_000 },
+      ),
+    );
+    expect(error.param).toBe('images[1]');
+    await expect.poll(() => held.open, { timeout: 2000 }).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('stops the downloads when the caller aborts', async () => {
+    const before = held.open;
+    const controller = new AbortController();
+    const outcome = fetchRequestImages(
+      { messages: [], images: [url('/held.png')] },
+      { ...trusted, signal: controller.signal },
+    );
+    await expect.poll(() => held.open).toBe(before + 1);
+    controller.abort();
+    await expect(outcome).rejects.toMatchObject({ code: 'canceled' });
+    await expect.poll(() => held.open, { timeout: 2000 }).toBe(before);
   });
 });

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { GenRelayError, InvalidRequestError } from '../core/errors.js';
-import { detectImageType, parseDataUri } from '../core/media.js';
+import type { GenerationRequest } from '../core/generation-request.js';
+import { detectImageType, mergeMedia, parseDataUri } from '../core/media.js';
 import type { ImageSource } from '../core/message.js';
 import { concatBytes } from './concat-bytes.js';
 import { defaultHttpClient } from './default-http-client.js';
@@ -62,6 +63,73 @@ export async function fetchImage(
   if (mediaType === undefined)
     throw invalid('the image is not a JPEG, PNG, GIF or WEBP image');
   return { data, mediaType };
+}
+
+export interface FetchRequestImagesOptions
+  extends Omit<FetchImageOptions, 'signal' | 'param'> {
+  signal: AbortSignal;
+  /** The most images the upstream takes; more are refused before any download. */
+  max?: number;
+}
+
+/**
+ * The images a provider should use (see mergeMedia) as bytes, fetched in parallel. More
+ * than `max` are refused before anything is downloaded. The first failure stops the other
+ * downloads and is thrown with the field it came from (`images[1]`,
+ * `messages[2].content[0]`).
+ */
+export async function fetchRequestImages(
+  request: Pick<GenerationRequest, 'messages' | 'images'>,
+  options: FetchRequestImagesOptions,
+): Promise<FetchedImage[]> {
+  const { signal, max, ...fetchOptions } = options;
+  const sources = mergeMedia(request);
+  if (max !== undefined && sources.length > max) {
+    throw new InvalidRequestError(
+      `At most ${max} images are accepted; the request has ${sources.length}`,
+      { param: (request.images ?? []).length > 0 ? 'images' : 'messages' },
+    );
+  }
+  if (sources.length === 0) return [];
+  const fields = sourceFields(request);
+  const downloads = new AbortController();
+  const follow = () => downloads.abort(signal.reason);
+  signal.addEventListener('abort', follow, { once: true });
+  if (signal.aborted) follow();
+  try {
+    return await Promise.all(
+      sources.map((source) =>
+        fetchImage(source, {
+          ...fetchOptions,
+          signal: downloads.signal,
+          param: fields.get(source) ?? 'images',
+        }).catch((error: unknown) => {
+          downloads.abort(error);
+          throw error;
+        }),
+      ),
+    );
+  } finally {
+    signal.removeEventListener('abort', follow);
+  }
+}
+
+/** Where each image source sits in the request, as the field named in its errors. */
+function sourceFields(
+  request: Pick<GenerationRequest, 'messages' | 'images'>,
+): Map<ImageSource, string> {
+  const fields = new Map<ImageSource, string>();
+  request.messages.forEach((message, index) => {
+    if (typeof message.content === 'string') return;
+    message.content.forEach((part, partIndex) => {
+      if (part.type === 'image')
+        fields.set(part.image, `messages[${index}].content[${partIndex}]`);
+    });
+  });
+  request.images?.forEach((image, index) => {
+    fields.set(image, `images[${index}]`);
+  });
+  return fields;
 }
 
 interface Limits {

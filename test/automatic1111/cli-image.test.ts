@@ -94,6 +94,7 @@ describe('genrelay image with an AUTOMATIC1111 instance', () => {
       height: 64,
       override_settings: { sd_model_checkpoint: 'v1-5-pruned-emaonly' },
       override_settings_restore_afterwards: false,
+      force_task_id: expect.stringMatching(/^genrelay-/),
     });
   });
 });

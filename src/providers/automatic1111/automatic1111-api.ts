@@ -35,6 +35,11 @@ export const progressResponseSchema = z.object({
   }),
   current_image: z.string().nullish(),
   textinfo: z.string().nullish(),
+  /**
+   * The `force_task_id` of the job running now (1.8+). The server runs one job at a time
+   * for every client, so this is what says whether the progress above is ours.
+   */
+  current_task: z.string().nullish(),
 });
 
 export type ProgressResponse = z.infer<typeof progressResponseSchema>;

@@ -1,26 +1,11 @@
 import type { Logger } from '../../core/logger.js';
-import type { ModelCatalog } from '../../core/model-catalog.js';
+import { imageCatalog } from '../../core/model-catalog.js';
 import { CachedCatalog } from '../cached-catalog.js';
 import { sdModelsResponseSchema } from './automatic1111-api.js';
 import type { Automatic1111Settings } from './automatic1111-settings.js';
 import type { Automatic1111Upstream } from './automatic1111-upstream.js';
 
 const listTimeoutMs = 10_000;
-
-/** Checkpoints are image models; the first is the default. */
-function catalogFrom(
-  models: readonly string[],
-  aliases: Readonly<Record<string, string>>,
-): ModelCatalog {
-  const [first] = models;
-  return {
-    textModels: [],
-    imageModels: models,
-    visionModels: [],
-    ...(first === undefined ? {} : { defaultImageModel: first }),
-    aliases,
-  };
-}
 
 /**
  * The instance's checkpoints: the configured `models` when given, else the server's
@@ -51,17 +36,17 @@ export class Automatic1111Models extends CachedCatalog {
             .filter((model) => model.title !== model.model_name)
             .map((model) => [model.title, model.model_name]),
         );
-        return catalogFrom(
+        return imageCatalog(
           listed.map((model) => model.model_name),
           { ...titles, ...settings.aliases },
         );
       },
       // Unreachable: no checkpoints until the next try, so routing goes on without it.
-      fallback: () => catalogFrom([], settings.aliases),
+      fallback: () => imageCatalog([], settings.aliases),
       fixed:
         settings.models === undefined
           ? undefined
-          : catalogFrom(settings.models, settings.aliases),
+          : imageCatalog(settings.models, settings.aliases),
       ttlMs: settings.modelsCacheMs,
       provider: upstream.id,
       logger,

@@ -9,7 +9,14 @@ import { z } from 'zod';
  * fetch whatever address a caller names.
  */
 
-const side = z.number().int().min(64).max(4096);
+/** The largest side genrelay sends or accepts. */
+export const maxSide = 4096;
+/** The most init images an img2img job takes. */
+export const maxInitImages = 16;
+/** The most images one job makes (`batch_size × n_iter`): one job holds one GPU. */
+const maxImagesPerJob = 64;
+
+const side = z.number().int().min(64).max(maxSide);
 const checkpoint = z.string().min(1);
 
 /** Base64 or a `data:image/…;base64,` URI; never a URL. */
@@ -61,32 +68,39 @@ const commonFields = {
   alwayson_scripts: z.record(z.string(), z.unknown()).optional(),
 };
 
-export const automatic1111Txt2ImgPayloadSchema = z.looseObject({
-  ...commonFields,
-  enable_hr: z.boolean().optional(),
-  hr_scale: z.number().min(1).max(8).optional(),
-  hr_upscaler: z.string().nullish(),
-  hr_second_pass_steps: z.number().int().min(0).max(500).optional(),
-  hr_resize_x: z.number().int().min(0).max(8192).optional(),
-  hr_resize_y: z.number().int().min(0).max(8192).optional(),
-});
+/** Each bound alone allows 6,400 images; the product is what the GPU makes. */
+const imagesPerJob = {
+  check: (payload: { batch_size?: number | undefined; n_iter?: number | undefined }) =>
+    (payload.batch_size ?? 1) * (payload.n_iter ?? 1) <= maxImagesPerJob,
+  params: {
+    error: `batch_size × n_iter must be at most ${maxImagesPerJob} images`,
+    path: ['n_iter'],
+  },
+};
 
-export const automatic1111Img2ImgPayloadSchema = z.looseObject({
-  ...commonFields,
-  init_images: z.array(inlineImage).min(1).max(16),
-  mask: inlineImage.nullish(),
-  resize_mode: z.number().int().min(0).max(3).optional(),
-  image_cfg_scale: z.number().min(0).max(100).nullish(),
-  inpainting_fill: z.number().int().min(0).max(3).optional(),
-  include_init_images: z.boolean().optional(),
-});
+export const automatic1111Txt2ImgPayloadSchema = z
+  .looseObject({
+    ...commonFields,
+    enable_hr: z.boolean().optional(),
+    hr_scale: z.number().min(1).max(8).optional(),
+    hr_upscaler: z.string().nullish(),
+    hr_second_pass_steps: z.number().int().min(0).max(500).optional(),
+    hr_resize_x: z.number().int().min(0).max(8192).optional(),
+    hr_resize_y: z.number().int().min(0).max(8192).optional(),
+  })
+  .refine(imagesPerJob.check, imagesPerJob.params);
 
-export type Automatic1111Txt2ImgPayload = z.infer<
-  typeof automatic1111Txt2ImgPayloadSchema
->;
-export type Automatic1111Img2ImgPayload = z.infer<
-  typeof automatic1111Img2ImgPayloadSchema
->;
+export const automatic1111Img2ImgPayloadSchema = z
+  .looseObject({
+    ...commonFields,
+    init_images: z.array(inlineImage).min(1).max(maxInitImages),
+    mask: inlineImage.nullish(),
+    resize_mode: z.number().int().min(0).max(3).optional(),
+    image_cfg_scale: z.number().min(0).max(100).nullish(),
+    inpainting_fill: z.number().int().min(0).max(3).optional(),
+    include_init_images: z.boolean().optional(),
+  })
+  .refine(imagesPerJob.check, imagesPerJob.params);
 
 /** The job kinds an AUTOMATIC1111 instance runs, and the endpoint of each. */
 export type Automatic1111JobKind = 'text2img' | 'img2img';
@@ -96,7 +110,3 @@ export const automatic1111PayloadSchemas = {
   text2img: automatic1111Txt2ImgPayloadSchema,
   img2img: automatic1111Img2ImgPayloadSchema,
 } as const;
-
-export type Automatic1111Payload =
-  | Automatic1111Txt2ImgPayload
-  | Automatic1111Img2ImgPayload;

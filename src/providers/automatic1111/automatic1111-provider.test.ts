@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Automatic1111Double,
@@ -15,6 +16,7 @@ import type { GenerationRequest } from '../../core/generation-request.js';
 import { silentLogger } from '../../core/logger.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import { createHttpClient } from '../../http/http-client.js';
+import { automatic1111PayloadSchemas } from './automatic1111-payload.js';
 import { Automatic1111Provider } from './automatic1111-provider.js';
 import { automatic1111SettingsSchema } from './automatic1111-settings.js';
 
@@ -41,7 +43,9 @@ function provider(
 
 /** A loopback server answering every request with `body`; closed by the returned function. */
 async function serve(body: Uint8Array | string, type = 'application/json') {
+  let requests = 0;
   const server = createServer((_request, response) => {
+    requests++;
     response.writeHead(200, { 'content-type': type });
     response.end(body);
   });
@@ -49,6 +53,7 @@ async function serve(body: Uint8Array | string, type = 'application/json') {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    requests: () => requests,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -147,6 +152,7 @@ describe('automatic1111 provider, step by step', () => {
       height: 64,
       override_settings: { sd_model_checkpoint: model },
       override_settings_restore_afterwards: false,
+      force_task_id: expect.stringMatching(/^genrelay-/),
     });
     expect(sent(double, '/progress').at(-1)?.query.get('skip_current_image')).toBe(
       'false',
@@ -259,6 +265,7 @@ describe('automatic1111 provider, step by step', () => {
       ...payload,
       override_settings: { CLIP_stop_at_last_layers: 2, sd_model_checkpoint: model },
       override_settings_restore_afterwards: false,
+      force_task_id: expect.stringMatching(/^genrelay-/),
     });
   });
 });
@@ -326,6 +333,52 @@ describe('automatic1111 provider failures', () => {
     expect(double.requests.length).toBe(before);
   });
 
+  it('refuses more than 64 images in one job, naming n_iter, before calling the server', async () => {
+    const before = double.requests.length;
+    const run = (kind: 'text2img' | 'img2img', payload: object) =>
+      collect(
+        provider(double.baseUrl).generatePayload(kind, payload, { signal: signal() }),
+      );
+    const many = { prompt: 'x', batch_size: 8, n_iter: 9 };
+    await expect(run('text2img', many)).rejects.toMatchObject({
+      status: 400,
+      param: 'n_iter',
+      message: expect.stringMatching(/n_iter: batch_size × n_iter must be at most 64/),
+    });
+    const init = Buffer.from(makePng(8, 8)).toString('base64');
+    await expect(run('img2img', { ...many, init_images: [init] })).rejects.toMatchObject({
+      status: 400,
+      param: 'n_iter',
+    });
+    expect(double.requests.length).toBe(before);
+    expect(
+      automatic1111PayloadSchemas.text2img.safeParse({ batch_size: 8, n_iter: 8 })
+        .success,
+    ).toBe(true);
+  });
+
+  it('refuses more than 16 init images before fetching any', async () => {
+    const host = await serve(makePng(8, 8), 'image/png');
+    try {
+      const before = double.requests.length;
+      const images = Array.from({ length: 17 }, (_, index) => ({
+        kind: 'url' as const,
+        url: `${host.url}/${index}.png`,
+      }));
+      await expect(
+        collect(
+          provider(double.baseUrl, {}, true).generate(image({ images }), {
+            signal: signal(),
+          }),
+        ),
+      ).rejects.toMatchObject({ status: 400, param: 'images', message: /At most 16/ });
+      expect(host.requests()).toBe(0);
+      expect(double.requests.length).toBe(before);
+    } finally {
+      await host.close();
+    }
+  });
+
   it("turns the server's 422 into a 400 naming the field", async () => {
     const failure = collect(
       provider(double.baseUrl).generatePayload(
@@ -358,6 +411,7 @@ describe('automatic1111 provider failures', () => {
   });
 
   it('interrupts the server when the caller aborts', async () => {
+    const before = sent(double, '/interrupt').length;
     const controller = new AbortController();
     let abortedAt = 0;
     const failure = (async () => {
@@ -372,9 +426,9 @@ describe('automatic1111 provider failures', () => {
     })();
     await expect(failure).rejects.toMatchObject({ code: 'canceled' });
     expect(Date.now() - abortedAt).toBeLessThan(1000);
-    const interrupt = sent(double, '/interrupt').at(-1);
-    expect(interrupt).toBeDefined();
-    expect((interrupt?.at ?? 0) - abortedAt).toBeLessThan(500);
+    const interrupts = sent(double, '/interrupt').slice(before);
+    expect(interrupts).toHaveLength(1);
+    expect((interrupts[0]?.at ?? 0) - abortedAt).toBeLessThan(500);
   });
 
   it('interrupts the server when the consumer stops reading', async () => {
@@ -407,6 +461,119 @@ describe('automatic1111 provider failures', () => {
         provider(double.baseUrl).generate(image({ kind: 'chat' }), { signal: signal() }),
       ),
     ).rejects.toMatchObject({ code: 'invalid_request' });
+  });
+});
+
+/** Interrupts whatever runs and waits until the server is idle, queued jobs included. */
+async function settle(double: Automatic1111Double) {
+  await expect
+    .poll(
+      async () => {
+        await fetch(`${double.baseUrl}/sdapi/v1/interrupt`, { method: 'POST' });
+        const response = await fetch(`${double.baseUrl}/sdapi/v1/progress`);
+        return ((await response.json()) as { state: { job_count: number } }).state
+          .job_count;
+      },
+      { timeout: 5000 },
+    )
+    .toBe(0);
+}
+
+describe('automatic1111 providers sharing one server', () => {
+  let double: Automatic1111Double;
+  beforeAll(async () => {
+    double = await startAutomatic1111Double({ stepDelayMs: 10, previewEvery: 2 });
+  });
+  afterEach(async () => {
+    await settle(double);
+  });
+  afterAll(async () => {
+    await double.close();
+  });
+
+  it("shows a job waiting behind another's none of its progress, and its abort spares it", async () => {
+    const before = sent(double, '/interrupt').length;
+    const first = collect(
+      provider(double.baseUrl).generatePayload(
+        'text2img',
+        { prompt: 'first', steps: 40, n_iter: 2, width: 64, height: 64 },
+        { signal: signal() },
+      ),
+    );
+    await expect
+      .poll(async () => {
+        const response = await fetch(`${double.baseUrl}/sdapi/v1/progress`);
+        return ((await response.json()) as { state: { sampling_step: number } }).state
+          .sampling_step;
+      })
+      .toBeGreaterThan(0);
+    const controller = new AbortController();
+    const waiting: StreamPart[] = [];
+    const second = (async () => {
+      for await (const part of provider(double.baseUrl).generate(image({ steps: 5 }), {
+        signal: controller.signal,
+      })) {
+        waiting.push(part);
+      }
+    })();
+    // Many polls of the second provider while the first job runs.
+    await sleep(200);
+    controller.abort();
+    await expect(second).rejects.toMatchObject({ code: 'canceled' });
+    expect(waiting).toEqual([]);
+    const parts = await first;
+    expect(parts.filter((part) => part.type === 'image')).toHaveLength(2);
+    expect(parts.filter((part) => part.type === 'progress').length).toBeGreaterThan(1);
+    expect(sent(double, '/interrupt').length).toBe(before);
+  });
+
+  it('sends neither the job nor an interrupt for a call aborted before it starts', async () => {
+    const before = double.requests.length;
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      collect(provider(double.baseUrl).generate(image(), { signal: controller.signal })),
+    ).rejects.toMatchObject({ code: 'canceled' });
+    expect(double.requests.slice(before)).toEqual([]);
+  });
+});
+
+describe('automatic1111 provider against a server that names no task', () => {
+  // What the web UI's own code answers: `current_task` is always null.
+  let double: Automatic1111Double;
+  beforeAll(async () => {
+    double = await startAutomatic1111Double({
+      stepDelayMs: 10,
+      reportsCurrentTask: false,
+    });
+  });
+  afterEach(async () => {
+    await settle(double);
+  });
+  afterAll(async () => {
+    await double.close();
+  });
+
+  it('takes the unnamed job for its own, as the documented one-instance-per-server setup has it', async () => {
+    const parts = await collect(
+      provider(double.baseUrl).generate(
+        image({ steps: 5, seed: 3, width: 64, height: 64 }),
+        {
+          signal: signal(),
+        },
+      ),
+    );
+    expect(parts.filter((part) => part.type === 'progress').length).toBeGreaterThan(0);
+    expect(parts.slice(-2).map((part) => part.type)).toEqual(['image', 'finish']);
+    const before = sent(double, '/interrupt').length;
+    await expect(
+      collect(
+        provider(double.baseUrl).generate(image({ steps: 500 }), {
+          signal: AbortSignal.timeout(200),
+        }),
+      ),
+    ).rejects.toMatchObject({ code: 'timeout' });
+    expect(sent(double, '/interrupt').length).toBe(before + 1);
   });
 });
 

@@ -1,9 +1,9 @@
 import { InvalidRequestError } from '../../core/errors.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
-import { mergeMedia } from '../../core/media.js';
 import type { ModelCatalog } from '../../core/model-catalog.js';
 import type { StreamPart } from '../../core/stream-part.js';
-import { fetchImage } from '../../http/fetch-media.js';
+import { fetchRequestImages } from '../../http/fetch-media.js';
+import { parsePayload } from '../parse-payload.js';
 import type { CallOptions, Provider } from '../provider.js';
 import type { ProviderContext, ProviderFactory } from '../provider-factory.js';
 import { progressResponseSchema } from './automatic1111-api.js';
@@ -11,6 +11,7 @@ import { Automatic1111Models } from './automatic1111-models.js';
 import {
   type Automatic1111JobKind,
   automatic1111PayloadSchemas,
+  maxInitImages,
 } from './automatic1111-payload.js';
 import {
   type Automatic1111Settings,
@@ -22,7 +23,6 @@ import {
   convertToAutomatic1111Payload,
   withCheckpoint,
 } from './convert-to-automatic1111-payload.js';
-import { parsePayload } from './parse-payload.js';
 import { type JobSettings, runAutomatic1111Job } from './run-automatic1111-job.js';
 
 const pingTimeoutMs = 5000;
@@ -73,15 +73,11 @@ export class Automatic1111Provider implements Provider {
         param: 'model',
       });
     }
-    const initImages = await Promise.all(
-      mergeMedia(request).map((image, index) =>
-        fetchImage(image, {
-          signal: options.signal,
-          allowPrivateAddresses: this.allowPrivateMedia,
-          param: `images[${index}]`,
-        }),
-      ),
-    );
+    const initImages = await fetchRequestImages(request, {
+      signal: options.signal,
+      allowPrivateAddresses: this.allowPrivateMedia,
+      max: maxInitImages,
+    });
     const { kind, payload } = convertToAutomatic1111Payload(request, initImages);
     yield* this.generatePayload(kind, payload, { ...options, model: request.model });
   }

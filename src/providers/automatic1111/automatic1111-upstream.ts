@@ -2,15 +2,16 @@ import type { z } from 'zod';
 import {
   type GenRelayError,
   InvalidRequestError,
-  ResponseParseError,
   UpstreamError,
 } from '../../core/errors.js';
 import { errorFromResponse } from '../../http/error-from-response.js';
 import type { HttpClient, HttpResponse } from '../../http/http-client.js';
-import { namedUpstreamError } from './named-upstream-error.js';
+import { namedUpstreamError } from '../named-upstream-error.js';
+import { parseUpstreamJson, validateUpstream } from '../upstream-json.js';
 
-export interface UpstreamCall {
-  signal: AbortSignal;
+interface UpstreamCall {
+  /** Undefined only for calls that must go out after the caller gave up (the interrupt). */
+  signal: AbortSignal | undefined;
   timeoutMs: number;
 }
 
@@ -65,23 +66,7 @@ export class Automatic1111Upstream {
     const text = await response.text().catch((error: unknown) => {
       throw this.named(error);
     });
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw this.parseError(`sent ${what} that is not JSON: ${text.slice(0, 80)}`);
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success)
-      throw this.parseError(`sent an unexpected ${what}`, parsed.error);
-    return parsed.data;
-  }
-
-  parseError(message: string, cause?: unknown): ResponseParseError {
-    return new ResponseParseError(`${this.describe()} ${message}`, {
-      provider: this.id,
-      cause,
-    });
+    return validateUpstream(this, schema, parseUpstreamJson(this, text, what), what);
   }
 
   private named(error: unknown): unknown {

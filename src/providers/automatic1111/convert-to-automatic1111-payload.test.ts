@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makePng } from '../../../test/upstreams/png.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
+import { automatic1111PayloadSchemas } from './automatic1111-payload.js';
 import {
   convertToAutomatic1111Payload,
   withCheckpoint,
@@ -28,7 +29,9 @@ describe('convertToAutomatic1111Payload', () => {
     expect(odd.payload).toMatchObject({ width: 512, height: 296 });
     expect(() =>
       convertToAutomatic1111Payload(request({ aspectRatio: '5:7' }), []),
-    ).toThrow(expect.objectContaining({ code: 'invalid_request', param: 'aspectRatio' }));
+    ).toThrow(
+      expect.objectContaining({ code: 'invalid_request', param: 'aspect_ratio' }),
+    );
   });
 
   it('makes img2img with base64 init images at the first one size', () => {
@@ -43,6 +46,18 @@ describe('convertToAutomatic1111Payload', () => {
       height: 144,
       init_images: [Buffer.from(data).toString('base64')],
     });
+  });
+
+  it('scales an init image beyond 4096 px down to fit, keeping its shape', () => {
+    const sized = (width: number, height: number) =>
+      convertToAutomatic1111Payload(request(), [
+        { data: makePng(width, height), mediaType: 'image/png' },
+      ]).payload;
+    const wide = sized(8192, 300);
+    expect(wide).toMatchObject({ width: 4096, height: 144 });
+    expect(automatic1111PayloadSchemas.img2img.safeParse(wide).success).toBe(true);
+    expect(sized(601, 4800)).toMatchObject({ width: 512, height: 4096 });
+    expect(sized(4096, 100)).toMatchObject({ width: 4096, height: 96 });
   });
 });
 

@@ -1,37 +1,29 @@
 import { sizeFromAspectRatio } from '../../core/aspect-ratio.js';
-import { InvalidRequestError } from '../../core/errors.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
 import { imageSize } from '../../core/image-size.js';
 import { imagePrompt } from '../../core/prompt.js';
 import type { FetchedImage } from '../../http/fetch-media.js';
-import type { Automatic1111JobKind } from './automatic1111-payload.js';
+import { type Automatic1111JobKind, maxSide } from './automatic1111-payload.js';
 
 /** Stable Diffusion works on an 8× smaller latent, so sides are multiples of 8. */
 const sideMultiple = 8;
 
-/** The size asked for; for img2img without one, the first init image's own size. */
+/**
+ * The size asked for; for img2img without one, the first init image's own size, scaled
+ * down to fit within the largest side the payload allows.
+ */
 function payloadSize(request: GenerationRequest, initImages: readonly FetchedImage[]) {
   const { aspectRatio, width, height } = request;
   if (aspectRatio !== undefined || width !== undefined || height !== undefined) {
-    try {
-      return sizeFromAspectRatio({
-        aspectRatio,
-        width,
-        height,
-        multipleOf: sideMultiple,
-      });
-    } catch (error) {
-      throw new InvalidRequestError(String((error as Error).message), {
-        param: 'aspectRatio',
-        cause: error,
-      });
-    }
+    return sizeFromAspectRatio({ aspectRatio, width, height, multipleOf: sideMultiple });
   }
   const first = initImages[0];
   const own = first === undefined ? undefined : imageSize(first.data);
   if (own === undefined) return undefined;
+  const long = Math.max(own.width, own.height);
+  const scaled = (value: number) => (long > maxSide ? (value * maxSide) / long : value);
   const round = (value: number) =>
-    Math.max(64, Math.floor(value / sideMultiple) * sideMultiple);
+    Math.max(64, Math.floor(scaled(value) / sideMultiple) * sideMultiple);
   return { width: round(own.width), height: round(own.height) };
 }
 

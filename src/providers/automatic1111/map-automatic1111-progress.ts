@@ -13,15 +13,36 @@ export function decodeBase64Image(encoded: string): Uint8Array {
 }
 
 /**
- * Turns successive `/sdapi/v1/progress` answers into parts: a `progress` part when the
- * step moved, an `image-preview` when the in-progress image changed. Polls that see an
- * idle server (the job not started yet, or done) say nothing.
+ * Whether a progress answer shows the job sent with `task` as its `force_task_id` running.
+ * A server that names its task is trusted. AUTOMATIC1111 itself answers `current_task:
+ * null` whatever runs (its API copies the name once, at import), so a job it cannot name
+ * is taken to be ours: the deployment this provider documents gives each web UI one
+ * instance with one slot. A failed job's name can linger on an idle server, hence the
+ * job count.
+ */
+export function isTaskRunning(progress: ProgressResponse, task: string): boolean {
+  if (progress.state.job_count === 0) return false;
+  return progress.current_task == null || progress.current_task === task;
+}
+
+/**
+ * Turns successive `/sdapi/v1/progress` answers into the parts of one job, the one sent
+ * with `task` as its `force_task_id`: a `progress` part when the step moved, an
+ * `image-preview` when the in-progress image changed. The server has one progress for
+ * whatever job runs, so answers about another job (one ours waits behind, or another
+ * client's) say nothing, and neither do polls of an idle server.
  */
 export class Automatic1111ProgressMapper {
   private lastStep: string | undefined;
   private lastPreview: string | undefined;
+  /** Whether an answer has shown this job running: only then can it be ours to stop. */
+  sawTask = false;
+
+  constructor(private readonly task: string) {}
 
   parts(progress: ProgressResponse): StreamPart[] {
+    if (!isTaskRunning(progress, this.task)) return [];
+    this.sawTask = true;
     const { state } = progress;
     if (state.job_count <= 0) return [];
     const parts: StreamPart[] = [];

@@ -12,22 +12,10 @@ type Weights = [number, number, number, number];
 
 function options(request: GenerationRequest): Record<string, unknown> {
   const { aspectRatio, width, height } = request;
-  let size: { width: number; height: number } | undefined;
-  if (aspectRatio !== undefined || width !== undefined || height !== undefined) {
-    try {
-      size = sizeFromAspectRatio({
-        aspectRatio,
-        width,
-        height,
-        multipleOf: sideMultiple,
-      });
-    } catch (error) {
-      throw new InvalidRequestError(String((error as Error).message), {
-        param: 'aspectRatio',
-        cause: error,
-      });
-    }
-  }
+  const sized = aspectRatio !== undefined || width !== undefined || height !== undefined;
+  const size = sized
+    ? sizeFromAspectRatio({ aspectRatio, width, height, multipleOf: sideMultiple })
+    : {};
   const negative = request.negativePrompt;
   return {
     ...(request.steps === undefined ? {} : { steps: request.steps }),
@@ -35,11 +23,23 @@ function options(request: GenerationRequest): Record<string, unknown> {
     ...(request.guidanceScale === undefined
       ? {}
       : { guidance_scale: Math.max(1, Math.round(request.guidanceScale)) }),
-    ...(size ?? {}),
+    ...size,
     ...(negative === undefined
       ? {}
       : { negative_prior_prompt: negative, negative_decoder_prompt: negative }),
   };
+}
+
+/**
+ * Refuses an image count the API cannot take: none (text2img) or exactly two (mix2img).
+ * Called before anything is downloaded as well.
+ */
+export function checkKandinskyImageCount(count: number): void {
+  if (count === 0 || count === 2) return;
+  throw new InvalidRequestError(
+    `Kandinsky mixes exactly two images with the prompt; the request has ${count}`,
+    { param: 'images' },
+  );
 }
 
 /**
@@ -53,16 +53,11 @@ export function convertToKandinskyPayload(
   images: readonly FetchedImage[],
   mixWeights: Weights | undefined,
 ): { kind: KandinskyJobKind; payload: Record<string, unknown> } {
+  checkKandinskyImageCount(images.length);
   const prompt = imagePrompt(request);
-  if (images.length === 0) {
-    return { kind: 'text2img', payload: { prompt, ...options(request) } };
-  }
   const [first, second] = images;
-  if (first === undefined || second === undefined || images.length > 2) {
-    throw new InvalidRequestError(
-      `Kandinsky mixes exactly two images with the prompt; the request has ${images.length}`,
-      { param: 'images' },
-    );
+  if (first === undefined || second === undefined) {
+    return { kind: 'text2img', payload: { prompt, ...options(request) } };
   }
   const encode = (image: FetchedImage) => Buffer.from(image.data).toString('base64');
   const third = 1 / 3;

@@ -57,9 +57,6 @@ export const kandinskyMix2ImgPayloadSchema = z.strictObject({
   ...options,
 });
 
-export type KandinskyText2ImgPayload = z.infer<typeof kandinskyText2ImgPayloadSchema>;
-export type KandinskyMix2ImgPayload = z.infer<typeof kandinskyMix2ImgPayloadSchema>;
-
 /** The job kinds a Kandinsky instance runs (the API has no img2img route). */
 export type KandinskyJobKind = 'text2img' | 'mix2img';
 

@@ -1,4 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type KandinskyDouble,
   mixImage,
@@ -10,6 +12,7 @@ import type { GenerationRequest } from '../../core/generation-request.js';
 import { silentLogger } from '../../core/logger.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import { createHttpClient } from '../../http/http-client.js';
+import { kandinskyPayloadSchemas } from './kandinsky-payload.js';
 import { KandinskyProvider } from './kandinsky-provider.js';
 import { kandinskySettingsSchema } from './kandinsky-settings.js';
 
@@ -18,6 +21,7 @@ const http = createHttpClient({ connectTimeoutMs: 2000 });
 function provider(
   baseUrl: string,
   settings: Record<string, unknown> = { token: 'secret' },
+  allowPrivateMediaUrls = false,
 ) {
   return new KandinskyProvider(
     'kandinsky-a',
@@ -27,8 +31,31 @@ function provider(
       logger: silentLogger,
       env: {},
       dataDir: '/nonexistent',
+      allowPrivateMediaUrls,
     },
   );
+}
+
+/** A loopback host serving one PNG at every path, counting the requests it gets. */
+async function imageHost() {
+  let requests = 0;
+  const server = createServer((_request, response) => {
+    requests++;
+    response.writeHead(200, { 'content-type': 'image/png' }).end(makePng(8, 8));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    image: (name: string) => ({
+      kind: 'url' as const,
+      url: `http://127.0.0.1:${port}/${name}`,
+    }),
+    requests: () => requests,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 const image = (extra: Partial<GenerationRequest> = {}): GenerationRequest => ({
@@ -60,6 +87,7 @@ describe('kandinsky provider', () => {
   });
   afterEach(() => {
     double.delayMs = 0;
+    vi.restoreAllMocks();
   });
   afterAll(async () => {
     await double.close();
@@ -153,6 +181,65 @@ describe('kandinsky provider', () => {
       ),
     ).rejects.toMatchObject({ code: 'invalid_request', status: 400, param: 'images' });
     expect(double.requests.length).toBe(before);
+  });
+
+  it('refuses one image or three before downloading any', async () => {
+    const host = await imageHost();
+    try {
+      const before = double.requests.length;
+      for (const images of [
+        [host.image('a.png')],
+        [host.image('a.png'), host.image('b.png'), host.image('c.png')],
+      ]) {
+        await expect(
+          collect(
+            provider(double.baseUrl, { token: 'secret' }, true).generate(
+              image({ images }),
+              { signal: signal() },
+            ),
+          ),
+        ).rejects.toMatchObject({ code: 'invalid_request', param: 'images' });
+      }
+      expect(host.requests()).toBe(0);
+      expect(double.requests.length).toBe(before);
+      await collect(
+        provider(double.baseUrl, { token: 'secret' }, true).generate(
+          image({ images: [host.image('a.png'), host.image('b.png')] }),
+          { signal: signal() },
+        ),
+      );
+      expect(host.requests()).toBe(2);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('validates the payload once for all `count` images', async () => {
+    const validate = vi.spyOn(kandinskyPayloadSchemas.mix2img, 'safeParse');
+    const before = double.requests.length;
+    const parts = await collect(
+      provider(double.baseUrl).generate(
+        image({ images: [png(8, 8), png(8, 8)], count: 3 }),
+        { signal: signal() },
+      ),
+    );
+    expect(parts.filter((part) => part.type === 'image')).toHaveLength(3);
+    expect(double.requests.length - before).toBe(3);
+    expect(validate).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives all `count` images one timeoutMs, not one each', async () => {
+    double.delayMs = 150;
+    const started = Date.now();
+    await expect(
+      collect(
+        provider(double.baseUrl, { token: 'secret', timeoutMs: 400 }).generate(
+          image({ count: 4 }),
+          { signal: signal() },
+        ),
+      ),
+    ).rejects.toMatchObject({ code: 'timeout', retryable: true });
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('passes API payloads through after validating them', async () => {

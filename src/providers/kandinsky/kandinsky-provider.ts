@@ -1,13 +1,17 @@
 import { InvalidRequestError, UpstreamError } from '../../core/errors.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
 import { mergeMedia } from '../../core/media.js';
-import type { ModelCatalog } from '../../core/model-catalog.js';
+import { imageCatalog, type ModelCatalog } from '../../core/model-catalog.js';
 import type { StreamPart } from '../../core/stream-part.js';
-import { fetchImage } from '../../http/fetch-media.js';
-import { parsePayload } from '../automatic1111/parse-payload.js';
+import { fetchRequestImages } from '../../http/fetch-media.js';
+import { startDeadline } from '../../http/request-deadline.js';
+import { parsePayload } from '../parse-payload.js';
 import type { CallOptions, Provider } from '../provider.js';
 import type { ProviderContext, ProviderFactory } from '../provider-factory.js';
-import { convertToKandinskyPayload } from './convert-to-kandinsky-payload.js';
+import {
+  checkKandinskyImageCount,
+  convertToKandinskyPayload,
+} from './convert-to-kandinsky-payload.js';
 import { type KandinskyJobKind, kandinskyPayloadSchemas } from './kandinsky-payload.js';
 import { type KandinskySettings, kandinskySettingsSchema } from './kandinsky-settings.js';
 import { KandinskyUpstream } from './kandinsky-upstream.js';
@@ -36,15 +40,7 @@ export class KandinskyProvider implements Provider {
     const token = settings.token ?? settings.apiKey;
     this.upstream = new KandinskyUpstream(id, settings.baseUrl, token, context.http);
     this.allowPrivateMedia = context.allowPrivateMediaUrls === true;
-    this.catalog = {
-      textModels: [],
-      imageModels: settings.models,
-      visionModels: [],
-      ...(settings.models[0] === undefined
-        ? {}
-        : { defaultImageModel: settings.models[0] }),
-      aliases: settings.aliases,
-    };
+    this.catalog = imageCatalog(settings.models, settings.aliases);
   }
 
   models(_options: CallOptions): Promise<ModelCatalog> {
@@ -53,7 +49,8 @@ export class KandinskyProvider implements Provider {
 
   /**
    * text2img, or mix2img when the request carries two images. The API makes one image per
-   * call, so `count` images take `count` calls, one after the other.
+   * call, so `count` images take `count` calls, one after the other, all within one
+   * `timeoutMs`.
    */
   async *generate(
     request: GenerationRequest,
@@ -64,24 +61,18 @@ export class KandinskyProvider implements Provider {
         param: 'model',
       });
     }
-    const images = await Promise.all(
-      mergeMedia(request).map((image, index) =>
-        fetchImage(image, {
-          signal: options.signal,
-          allowPrivateAddresses: this.allowPrivateMedia,
-          param: `images[${index}]`,
-        }),
-      ),
-    );
+    checkKandinskyImageCount(mergeMedia(request).length);
+    const images = await fetchRequestImages(request, {
+      signal: options.signal,
+      allowPrivateAddresses: this.allowPrivateMedia,
+      max: 2,
+    });
     const { kind, payload } = convertToKandinskyPayload(
       request,
       images,
       this.settings.mixWeights,
     );
-    for (let index = 0; index < (request.count ?? 1); index++) {
-      yield* this.run(kind, payload, options);
-    }
-    yield { type: 'finish', reason: 'stop' };
+    yield* this.run(kind, payload, request.count ?? 1, options.signal);
   }
 
   /**
@@ -93,8 +84,7 @@ export class KandinskyProvider implements Provider {
     payload: unknown,
     options: CallOptions & { model?: string },
   ): AsyncGenerator<StreamPart> {
-    yield* this.run(kind, payload, options);
-    yield { type: 'finish', reason: 'stop' };
+    yield* this.run(kind, payload, 1, options.signal);
   }
 
   /**
@@ -111,20 +101,34 @@ export class KandinskyProvider implements Provider {
     }
   }
 
+  /** `count` images from one payload, validated once, within one deadline. */
   private async *run(
     kind: KandinskyJobKind,
     payload: unknown,
-    options: CallOptions,
+    count: number,
+    signal: AbortSignal,
   ): AsyncGenerator<StreamPart> {
     const valid = parsePayload(
       kandinskyPayloadSchemas[kind],
       payload,
       `kandinsky ${kind}`,
     );
-    yield await this.upstream.generate(paths[kind], valid, {
-      signal: options.signal,
-      timeoutMs: this.settings.timeoutMs,
-    });
+    const { timeoutMs } = this.settings;
+    const deadline = startDeadline(
+      signal,
+      timeoutMs,
+      `${this.upstream.describe()} generation`,
+    );
+    // The deadline above fires first and names the job; this one only backs it up.
+    const call = { signal: deadline.signal, timeoutMs: timeoutMs + 1000 };
+    try {
+      for (let index = 0; index < count; index++) {
+        yield await this.upstream.generate(paths[kind], valid, call);
+      }
+    } finally {
+      deadline.clear();
+    }
+    yield { type: 'finish', reason: 'stop' };
   }
 }
 

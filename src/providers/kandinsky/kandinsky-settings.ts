@@ -11,7 +11,7 @@ export const kandinskySettingsSchema = providerSettingsSchema.extend({
    * `apiKey` is read when `token` is not set.
    */
   token: z.string().min(1).optional(),
-  /** Bound on one whole generation. */
+  /** Bound on one whole request, all `count` images of it (one call per image). */
   timeoutMs: z.number().int().positive().default(600_000),
   /** The model names the instance answers to; it runs Kandinsky 2.1 whatever the name. */
   models: z.array(z.string().min(1)).min(1).default(['kandinsky-2.1']),

@@ -4,9 +4,9 @@ import { detectImageType } from '../../core/media.js';
 import type { ImagePart } from '../../core/stream-part.js';
 import { ensureOk } from '../../http/error-from-response.js';
 import type { HttpClient } from '../../http/http-client.js';
-import { namedUpstreamError } from '../automatic1111/named-upstream-error.js';
+import { namedUpstreamError } from '../named-upstream-error.js';
 
-export interface UpstreamCall {
+interface UpstreamCall {
   signal: AbortSignal;
   timeoutMs: number;
 }

@@ -276,6 +276,37 @@ describe('AUTOMATIC1111 double progress', () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  it('names the running job by its force_task_id in current_task, or not at all', async () => {
+    const running = async () => {
+      const progress = async () =>
+        (await (await get(double, '/sdapi/v1/progress')).json()) as {
+          state: { job_count: number };
+          current_task: string | null;
+        };
+      await expect.poll(async () => (await progress()).state.job_count).toBe(1);
+      return (await progress()).current_task;
+    };
+    for (const reportsCurrentTask of [true, false]) {
+      double = await startAutomatic1111Double({ stepDelayMs: 20, reportsCurrentTask });
+      const idle = await (await get(double, '/sdapi/v1/progress')).json();
+      expect(idle).toMatchObject({ current_task: null });
+      const job = post(double, '/txt2img', { steps: 100, force_task_id: 'mine' });
+      job.catch(() => undefined);
+      expect(await running()).toBe(reportsCurrentTask ? 'mine' : null);
+      await post(double, '/interrupt', {});
+      await job;
+      if (reportsCurrentTask) {
+        const unnamed = post(double, '/txt2img', { steps: 100 });
+        unnamed.catch(() => undefined);
+        expect(await running()).toMatch(/^task\(/);
+        await post(double, '/interrupt', {});
+        await unnamed;
+      }
+      // Closing twice is harmless: afterEach closes the last one again.
+      await double.close();
+    }
+  });
+
   it('runs one job at a time', async () => {
     double = await startAutomatic1111Double({ stepDelayMs: 5 });
     const finished: string[] = [];

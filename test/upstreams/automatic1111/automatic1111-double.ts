@@ -35,6 +35,13 @@ export interface Automatic1111DoubleOptions {
   /** `show_progress_every_n_steps`: a preview every this many steps; 0 for none. Default 2. */
   previewEvery?: number;
   samplers?: string[];
+  /**
+   * Whether `/sdapi/v1/progress` names the running job's task in `current_task` (its
+   * `force_task_id`), as the API's model documents. Default true. False is what the web
+   * UI's own code answers (`modules/api/api.py` of 1.9+, checked): it imports
+   * `current_task` from `modules.progress` by value at start-up, so the field stays null.
+   */
+  reportsCurrentTask?: boolean;
 }
 
 /** A running AUTOMATIC1111 web UI API (`--api --nowebui`) on loopback. */
@@ -66,7 +73,7 @@ export async function startAutomatic1111Double(
   const checkpoints = options.checkpoints ?? [defaultCheckpoint];
   let life = new AbortController();
   const environment: GenerationEnvironment = {
-    state: new WebuiState(),
+    state: new WebuiState(options.reportsCurrentTask ?? true),
     checkpoints,
     loaded: { checkpoint: checkpoints[0] ?? defaultCheckpoint },
     samplers: options.samplers ?? defaultSamplers,

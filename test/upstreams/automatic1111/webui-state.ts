@@ -17,6 +17,9 @@ export class WebuiState {
   /** Wakes the running job early: an interrupt, or a poll in advance-on-poll mode. */
   private wake: (() => void) | undefined;
 
+  /** @param reportsCurrentTask false: `current_task` is always null (see the double). */
+  constructor(private readonly reportsCurrentTask = true) {}
+
   begin(job: string, jobCount: number, task: string): void {
     Object.assign(this, {
       job,
@@ -91,7 +94,7 @@ export class WebuiState {
       state: this.dict(),
       current_image: null,
       textinfo: null,
-      current_task: this.currentTask,
+      current_task: this.reportsCurrentTask ? this.currentTask : null,
     };
     if (this.jobCount === 0) return idle;
     let progress = 0.01 + this.jobNo / this.jobCount;

@@ -1,4 +1,4 @@
-import { GenRelayError, TimeoutError, UpstreamError } from '../../core/errors.js';
+import { GenRelayError, TimeoutError, UpstreamError } from '../core/errors.js';
 
 /**
  * A network failure or timeout, which the HTTP client reports by host only, as the error

@@ -1,14 +1,6 @@
 import type { z } from 'zod';
-import { InvalidRequestError } from '../../core/errors.js';
-
-/** A path as callers write it: `init_images[0]`. */
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, index) =>
-      typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`,
-    )
-    .join('');
-}
+import { InvalidRequestError } from '../core/errors.js';
+import { formatFieldPath } from '../core/format-field-path.js';
 
 /**
  * `payload` checked against an upstream's payload schema; otherwise an InvalidRequestError
@@ -22,12 +14,14 @@ export function parsePayload<Schema extends z.ZodType>(
   const parsed = schema.safeParse(payload);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
-    const path = formatPath(issue.path);
+    const path = formatFieldPath(issue.path);
     return path === '' ? issue.message : `${path}: ${issue.message}`;
   });
   const first = parsed.error.issues[0];
   const param =
-    first === undefined || first.path.length === 0 ? undefined : formatPath(first.path);
+    first === undefined || first.path.length === 0
+      ? undefined
+      : formatFieldPath(first.path);
   throw new InvalidRequestError(`Invalid ${what} payload: ${problems.join('; ')}`, {
     ...(param === undefined ? {} : { param }),
   });
