@@ -2,7 +2,7 @@ import { InvalidRequestError } from '../../core/errors.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
 import { mergeMedia } from '../../core/media.js';
 import type { ModelCatalog } from '../../core/model-catalog.js';
-import { type FetchedImage, fetchImage } from '../../http/fetch-media.js';
+import { type FetchedImage, fetchRequestImages } from '../../http/fetch-media.js';
 
 /** chat-ui refuses files above 10 MB; refusing them here gives the clearer message. */
 const maxImageBytes = 10 * 1024 * 1024;
@@ -29,13 +29,5 @@ export async function prepareImages(
       { param: 'messages', provider },
     );
   }
-  return Promise.all(
-    sources.map((source) =>
-      fetchImage(source, {
-        signal: options.signal,
-        allowPrivateAddresses: options.allowPrivateAddresses,
-        maxBytes: maxImageBytes,
-      }),
-    ),
-  );
+  return fetchRequestImages(request, { ...options, maxBytes: maxImageBytes });
 }
