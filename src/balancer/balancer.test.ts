@@ -1,36 +1,41 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { countedLane, type TestLane } from '../../test/support/counted-lane.js';
 import type { StreamPart } from '../core/stream-part.js';
-import { Balancer } from './balancer.js';
-import { Dispatcher, type LaneExecutor } from './dispatcher.js';
+import type { Balancer } from './balancer.js';
+import { type BalancerSettings, createBalancer } from './create-balancer.js';
 import type { NewJob } from './job.js';
-import { type JobEvent, JobEvents } from './job-events.js';
+import type { JobEvent } from './job-events.js';
 import { SqliteJobStore } from './sqlite-job-store.js';
 
 let store: SqliteJobStore;
-let dispatcher: Dispatcher;
+let balancer: Balancer;
 
-function setUp(executor: LaneExecutor) {
+const testSettings: BalancerSettings = {
+  premiumShare: 0.75,
+  maxUserQueueSize: { default: 2, ceiling: 5 },
+  maxQueueSize: 100,
+  maxAttempts: 3,
+  leaseMs: 30_000,
+  attemptTimeout: { baseMs: 5000, perMegapixelStepMs: 0, perTokenMs: 0, maxMs: 5000 },
+  queueUpdateMs: 2000,
+  eventRetentionMs: 10_000,
+};
+
+function setUp(executor: TestLane) {
   store = new SqliteJobStore({ path: ':memory:', maxUserRunning: 1 });
-  const events = new JobEvents({ retentionMs: 10_000, maxHistory: 100 });
-  dispatcher = new Dispatcher({
+  const lane = countedLane(executor);
+  ({ balancer } = createBalancer({
     store,
-    events,
     storage: {
       save: async () => ({ key: 'k.png', mediaType: 'image/png', size: 1 }),
       open: async () => undefined,
     },
-    lane: () => executor,
-    premiumShare: 0.75,
-    leaseMs: 30_000,
-    maxAttempts: 3,
-    attemptTimeoutMs: () => 5000,
+    lane: () => lane,
+    settings: testSettings,
     worker: 'test',
     soleWorker: true,
-  });
-  return new Balancer(store, dispatcher, events, {
-    maxUserQueueSize: { default: 2, ceiling: 5 },
-    maxQueueSize: 100,
-  });
+  }));
+  return balancer;
 }
 
 const job = (userId: string, extra: Partial<NewJob> = {}): NewJob => ({
@@ -38,7 +43,7 @@ const job = (userId: string, extra: Partial<NewJob> = {}): NewJob => ({
   userId,
   tier: 'general',
   kind: 'chat',
-  lane: 'model',
+  lane: 'chat:test',
   payload: {},
   ...extra,
 });
@@ -50,7 +55,7 @@ async function collect(events: AsyncIterable<JobEvent>) {
 }
 
 /** An executor that runs until its job is aborted. */
-const blocking: LaneExecutor = {
+const blocking: TestLane = {
   slots: 1,
   async *run(_job, signal): AsyncGenerator<StreamPart> {
     yield { type: 'progress', fraction: 0 };
@@ -60,7 +65,7 @@ const blocking: LaneExecutor = {
 };
 
 afterEach(async () => {
-  await dispatcher?.stop();
+  await balancer?.stop();
   await store?.close();
 });
 
@@ -83,8 +88,8 @@ describe('Balancer', () => {
     );
     expect(events).toEqual([
       { type: 'state', state: 'queued' },
-      { type: 'queued', position: 0 },
-      { type: 'state', state: 'running', attempt: 1 },
+      { type: 'queued', position: 0, etaMs: 0, avgTimeMs: 15_000 },
+      { type: 'state', state: 'running', attempt: 1, instance: 'gpu-1' },
       { type: 'text', delta: 'done' },
       { type: 'state', state: 'succeeded' },
     ]);

@@ -1,10 +1,12 @@
 import { InvalidRequestError, NotFoundError } from '../core/errors.js';
 import type { Dispatcher } from './dispatcher.js';
-import type { Job, JobState, NewJob } from './job.js';
+import { finalStates, type Job, type JobState, type NewJob } from './job.js';
 import type { JobEvent, JobEvents } from './job-events.js';
 import type { JobStore } from './job-store.js';
+import type { QueueWatcher } from './queue-watcher.js';
+import { resultPath } from './result-storage.js';
 
-export interface BalancerSettings {
+export interface AdmissionSettings {
   /** Queued jobs per user: the default, and the most a request may ask for. */
   maxUserQueueSize: { default: number; ceiling: number };
   maxQueueSize: number;
@@ -23,70 +25,127 @@ export interface SubmittedJob {
   position: number | undefined;
 }
 
+export interface BalancerParts {
+  store: JobStore;
+  dispatcher: Dispatcher;
+  events: JobEvents;
+  watcher: QueueWatcher;
+  settings: AdmissionSettings;
+}
+
 /**
  * The queue as the APIs see it: admission with the caps, the jobs of a service, cancel,
  * and each job's events. A service only ever sees its own jobs.
  */
 export class Balancer {
-  constructor(
-    private readonly store: JobStore,
-    private readonly dispatcher: Dispatcher,
-    private readonly jobEvents: JobEvents,
-    private readonly settings: BalancerSettings,
-  ) {}
+  constructor(private readonly parts: BalancerParts) {}
+
+  get store(): JobStore {
+    return this.parts.store;
+  }
+
+  /** Recovers what a stopped process left, and starts the queued jobs. */
+  async start(): Promise<void> {
+    await this.parts.dispatcher.start();
+    this.parts.watcher.start();
+  }
+
+  /** Stops starting jobs; running ones are left for the next start, as after a crash. */
+  async stop(): Promise<void> {
+    this.parts.watcher.close();
+    await this.parts.dispatcher.stop();
+  }
 
   async submit(submission: JobSubmission): Promise<SubmittedJob> {
     const { maxUserQueueSize: asked, ...job } = submission;
-    const { ceiling } = this.settings.maxUserQueueSize;
+    const { settings, store, events, dispatcher, watcher } = this.parts;
+    const { ceiling } = settings.maxUserQueueSize;
     if (asked !== undefined && asked > ceiling) {
       throw new InvalidRequestError(
         `max_user_queue_size: at most ${ceiling} (balancer.maxUserQueueSize.ceiling)`,
         { param: 'max_user_queue_size' },
       );
     }
-    const { job: stored, created } = await this.store.submit(job, {
-      maxUserQueueSize: asked ?? this.settings.maxUserQueueSize.default,
-      maxQueueSize: this.settings.maxQueueSize,
+    const { job: stored, created } = await store.submit(job, {
+      maxUserQueueSize: asked ?? settings.maxUserQueueSize.default,
+      maxQueueSize: settings.maxQueueSize,
     });
-    const position = await this.store.position(stored.id);
     if (created) {
-      this.jobEvents.publish(stored.id, { type: 'state', state: 'queued' });
-      if (position !== undefined)
-        this.jobEvents.publish(stored.id, { type: 'queued', position });
-      void this.dispatcher.wake(stored.lane);
+      events.publish(stored.id, { type: 'state', state: 'queued' });
+      await watcher.publish(stored.id);
+      void dispatcher.wake(stored.lane);
     }
+    const position = await store.position(stored.id);
     return { job: stored, created, position };
   }
 
   async get(id: string, service: string): Promise<Job> {
-    const job = await this.store.get(id, service);
+    const job = await this.parts.store.get(id, service);
     if (job === undefined) throw new NotFoundError(`No job "${id}"`, { param: 'id' });
     return job;
   }
 
   list(service: string, filter: { userId?: string; state?: JobState; limit?: number }) {
-    return this.store.list(service, filter);
+    return this.parts.store.list(service, filter);
   }
 
   /** Cancels a queued or running job; a finished one is returned as it is. */
   async cancel(id: string, service: string): Promise<Job> {
-    const job = await this.store.cancel(id, service);
+    const job = await this.parts.store.cancel(id, service);
     if (job === undefined) throw new NotFoundError(`No job "${id}"`, { param: 'id' });
     // A running job ends through its dispatcher, which tells its subscribers.
-    if (job.state === 'canceled' && !this.dispatcher.abort(id)) {
-      this.jobEvents.publish(id, { type: 'state', state: 'canceled' });
-      this.jobEvents.end(id);
+    if (job.state === 'canceled' && !this.parts.dispatcher.abort(id)) {
+      this.parts.events.publish(id, { type: 'state', state: 'canceled' });
+      this.parts.events.end(id);
     }
     return job;
   }
 
-  /** The job's events so far, then live ones until it ends or `signal` aborts. */
+  /**
+   * The job's events from its current state on, then live ones until it ends or `signal`
+   * aborts. A job this process has no events for (it ran before a restart, or long ago)
+   * starts from what the store holds.
+   */
   async subscribe(
     id: string,
     service: string,
     signal: AbortSignal,
   ): Promise<AsyncIterable<JobEvent>> {
-    await this.get(id, service);
-    return this.jobEvents.subscribe(id, signal);
+    const { events, watcher } = this.parts;
+    const job = await this.get(id, service);
+    if (!events.has(id)) {
+      if (finalStates.includes(job.state)) return storedEvents(job);
+      events.publish(id, { type: 'state', state: job.state, attempt: job.attempts });
+    }
+    const subscription = events.subscribe(id, signal);
+    await watcher.publish(id);
+    return subscription;
   }
+}
+
+/** A finished job's outcome as the events that told it. */
+async function* storedEvents(job: Job): AsyncGenerator<JobEvent> {
+  yield { type: 'state', state: job.state, attempt: job.attempts };
+  if (job.state === 'failed' && job.error !== undefined) {
+    yield { type: 'error', fatal: true, retryable: false, ...job.error };
+    return;
+  }
+  if (job.state !== 'succeeded') return;
+  const result = (job.result ?? {}) as StoredResult;
+  if (result.text !== undefined) yield { type: 'text', delta: result.text };
+  for (const { key, ...image } of result.images ?? [])
+    yield { type: 'image', ...image, url: resultPath(key) };
+  yield { type: 'finish', reason: 'stop' };
+}
+
+/** What the dispatcher stores as a job's result. */
+interface StoredResult {
+  text?: string;
+  images?: {
+    key: string;
+    mediaType: string;
+    width?: number;
+    height?: number;
+    seed?: number;
+  }[];
 }

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { countedLane, type TestLane } from '../../test/support/counted-lane.js';
 import { InvalidRequestError, UpstreamError } from '../core/errors.js';
 import type { StreamPart } from '../core/stream-part.js';
-import { Dispatcher, type LaneExecutor } from './dispatcher.js';
+import { Dispatcher } from './dispatcher.js';
+import { DurationStats } from './duration-stats.js';
 import type { Job, NewJob } from './job.js';
 import { type JobEvent, JobEvents } from './job-events.js';
 import type { ResultStorage } from './result-storage.js';
@@ -34,23 +36,25 @@ let store: SqliteJobStore;
 let dispatcher: Dispatcher;
 
 function setUp(
-  executor: LaneExecutor,
+  executor: TestLane,
   options: { maxAttempts?: number; attemptTimeoutMs?: number } = {},
 ) {
   store = new SqliteJobStore({ path: ':memory:', maxUserRunning: 10 });
+  const lane = countedLane(executor);
   const events = new JobEvents({ retentionMs: 10_000, maxHistory: 100 });
   const storage = memoryStorage();
   dispatcher = new Dispatcher({
     store,
     events,
     storage,
-    lane: (name) => (name === 'gpu' ? executor : undefined),
+    lane: (name) => (name === 'gpu' ? lane : undefined),
     premiumShare: 0.75,
     leaseMs: 30_000,
     maxAttempts: options.maxAttempts ?? 3,
     attemptTimeoutMs: () => options.attemptTimeoutMs ?? 5_000,
     worker: 'test',
     soleWorker: true,
+    durations: new DurationStats({ initial: () => ({ msPerWork: 100, workPerJob: 1 }) }),
   });
   return { events, storage };
 }
@@ -94,7 +98,7 @@ describe('Dispatcher', () => {
     });
     const { job, events: received } = await submitAndWait(events, newJob('ann'));
     expect(received).toEqual([
-      { type: 'state', state: 'running', attempt: 1 },
+      { type: 'state', state: 'running', attempt: 1, instance: 'gpu-1' },
       { type: 'progress', fraction: 0.5 },
       {
         type: 'image',
@@ -157,7 +161,7 @@ describe('Dispatcher', () => {
       expect((await store.get(job.id))?.state).toBe('succeeded');
   });
 
-  it('retries a retryable failure, then fails with the last error after the last attempt', async () => {
+  it('retries a retryable failure, then fails with the error of every attempt', async () => {
     let calls = 0;
     const { events } = setUp(
       {
@@ -175,7 +179,16 @@ describe('Dispatcher', () => {
     expect(job).toMatchObject({
       state: 'failed',
       attempts: 3,
-      error: { code: 'upstream_error', message: 'down 3' },
+      error: {
+        code: 'upstream_error',
+        message:
+          'All 3 attempts failed: 1. gpu-1: down 1; 2. gpu-1: down 2; 3. gpu-1: down 3',
+        attempts: [1, 2, 3].map((attempt) => ({
+          instance: 'gpu-1',
+          code: 'upstream_error',
+          message: `down ${attempt}`,
+        })),
+      },
     });
     const errors = received.filter((event) => event.type === 'error');
     expect(errors.map((event) => 'fatal' in event && event.fatal)).toEqual([
@@ -281,18 +294,22 @@ describe('Dispatcher', () => {
       store,
       events,
       storage: memoryStorage(),
-      lane: () => ({
-        slots: 1,
-        run: async function* () {
-          yield { type: 'text', delta: 'again' };
-        },
-      }),
+      lane: () =>
+        countedLane({
+          slots: 1,
+          run: async function* () {
+            yield { type: 'text', delta: 'again' };
+          },
+        }),
       premiumShare: 0.75,
       leaseMs: 30_000,
       maxAttempts: 3,
       attemptTimeoutMs: () => 5000,
       worker: 'restarted',
       soleWorker: true,
+      durations: new DurationStats({
+        initial: () => ({ msPerWork: 100, workPerJob: 1 }),
+      }),
     });
     await dispatcher.start();
     await dispatcher.wake('gpu');

@@ -2,7 +2,9 @@ import { CanceledError, TimeoutError, toGenRelayError } from '../core/errors.js'
 import type { JsonValue } from '../core/json.js';
 import { type Logger, silentLogger } from '../core/logger.js';
 import type { StreamPart } from '../core/stream-part.js';
-import type { Job } from './job.js';
+import type { DurationStats } from './duration-stats.js';
+import type { Slot } from './instance-pool.js';
+import type { Job, JobAttemptError, JobError } from './job.js';
 import type { JobEvents } from './job-events.js';
 import type { JobStore } from './job-store.js';
 import { type ResultStorage, resultPath } from './result-storage.js';
@@ -10,9 +12,20 @@ import { TierSelector } from './tier-selector.js';
 
 /** Runs the jobs of one lane: a model behind the router, or a group of executors. */
 export interface LaneExecutor {
-  /** How many of the lane's jobs run at once. */
-  slots: number;
-  run(job: Job, signal: AbortSignal): AsyncIterable<StreamPart>;
+  /** A slot on one of the lane's instances, if one is free now. */
+  acquire(): Promise<Slot | undefined>;
+  /** Runs the job on the slot's instance (first); the caller releases the slot. */
+  run(job: Job, slot: Slot, signal: AbortSignal): AsyncIterable<StreamPart>;
+  /** Jobs the lane's instances that are up run at once; for ETAs. */
+  liveSlots(): Promise<number>;
+}
+
+/** A job running in this process, for ETAs. */
+export interface RunningJob {
+  job: Job;
+  startedAt: number;
+  /** Its expected duration. */
+  expectedMs: number;
 }
 
 export interface DispatcherOptions {
@@ -30,6 +43,10 @@ export interface DispatcherOptions {
   attemptTimeoutMs(job: Job): number;
   /** This process's name in leases. */
   worker: string;
+  /** Learns how long jobs take, for ETAs; told of every success. */
+  durations: DurationStats;
+  /** Told when a lane starts a job: the positions of its waiting jobs changed. */
+  onStarted?(lane: string): void;
   /**
    * Whether this process is the store's only user (SQLite): then every job still marked
    * running at start was left by a stopped process, whatever its lease says.
@@ -44,10 +61,12 @@ export interface DispatcherOptions {
  */
 export class Dispatcher {
   private readonly running = new Map<string, AbortController>();
-  private readonly busy = new Map<string, number>();
+  private readonly runningJobs = new Map<string, RunningJob>();
   private readonly filling = new Map<string, Promise<void>>();
   private readonly refill = new Set<string>();
   private readonly selectors = new Map<string, TierSelector>();
+  /** Lanes that had jobs since this process started, to look at when capacity frees. */
+  private readonly lanes = new Set<string>();
   private readonly logger: Logger;
   private renewal: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -67,11 +86,23 @@ export class Dispatcher {
       this.logger.info({ recovered }, 'requeued jobs left running by a stopped process');
     this.renewal = setInterval(() => void this.renewLeases(), this.options.leaseMs / 3);
     this.renewal.unref();
+    for (const lane of await this.options.store.queuedLanes()) void this.wake(lane);
+  }
+
+  /** Looks at every lane with waiting jobs again: a slot freed or an instance came back. */
+  wakeAll(): void {
+    for (const lane of this.lanes) void this.wake(lane);
+  }
+
+  /** The jobs of a lane running in this process now. */
+  runningIn(lane: string): RunningJob[] {
+    return [...this.runningJobs.values()].filter(({ job }) => job.lane === lane);
   }
 
   /** Starts what the lane can run now; call after a submit and whenever a slot frees. */
   wake(lane: string): Promise<void> {
     if (this.stopped) return Promise.resolve();
+    this.lanes.add(lane);
     const current = this.filling.get(lane);
     if (current !== undefined) {
       // One filler per lane; it looks again before it stops.
@@ -110,18 +141,36 @@ export class Dispatcher {
         await this.failUnserved(lane);
         return;
       }
-      while (!this.stopped && (this.busy.get(lane) ?? 0) < executor.slots) {
+      while (!this.stopped) {
+        let slot: Slot | undefined;
+        try {
+          slot = await executor.acquire();
+        } catch (thrown) {
+          // The lane cannot run at all (its model is served nowhere now).
+          await this.failUnserved(lane, toGenRelayError(thrown));
+          return;
+        }
+        if (slot === undefined) break;
         const selector = this.selector(lane);
-        const job = await this.options.store.claim(lane, {
-          tiers: selector.order(),
-          leaseMs: this.options.leaseMs,
-          worker: this.options.worker,
-        });
-        if (job === undefined) break;
+        let job: Job | undefined;
+        try {
+          job = await this.options.store.claim(lane, {
+            tiers: selector.order(),
+            leaseMs: this.options.leaseMs,
+            worker: this.options.worker,
+          });
+        } finally {
+          if (job === undefined) slot.release();
+        }
+        if (job === undefined) {
+          this.lanes.delete(lane);
+          break;
+        }
         selector.started(job.tier);
-        this.busy.set(lane, (this.busy.get(lane) ?? 0) + 1);
-        void this.run(job, executor).finally(() => {
-          this.busy.set(lane, (this.busy.get(lane) ?? 1) - 1);
+        this.options.onStarted?.(lane);
+        void this.run(job, executor, slot).finally(() => {
+          slot.release();
+          // A failed attempt may have put the job back: the lane has work again.
           void this.wake(lane);
         });
       }
@@ -129,8 +178,14 @@ export class Dispatcher {
   }
 
   /** Jobs of a lane nothing runs fail at once rather than wait for ever. */
-  private async failUnserved(lane: string): Promise<void> {
-    const error = { code: 'model_not_found', message: `Nothing here runs "${lane}"` };
+  private async failUnserved(
+    lane: string,
+    cause: { code: string; message: string } = {
+      code: 'model_not_found',
+      message: `Nothing here runs "${lane}"`,
+    },
+  ): Promise<void> {
+    const error = { code: cause.code, message: cause.message };
     for (;;) {
       const job = await this.options.store.claim(lane, {
         tiers: ['premium', 'general'],
@@ -152,8 +207,8 @@ export class Dispatcher {
     }
   }
 
-  private async run(job: Job, executor: LaneExecutor): Promise<void> {
-    const { events, store, storage, worker } = this.options;
+  private async run(job: Job, executor: LaneExecutor, slot: Slot): Promise<void> {
+    const { events, store, storage, worker, durations } = this.options;
     const controller = new AbortController();
     const timeoutMs = this.options.attemptTimeoutMs(job);
     const timer = setTimeout(
@@ -162,12 +217,24 @@ export class Dispatcher {
       timeoutMs,
     );
     this.running.set(job.id, controller);
-    events.publish(job.id, { type: 'state', state: 'running', attempt: job.attempts });
+    const startedAt = Date.now();
+    const expectedMs = durations.estimate(
+      job.lane,
+      job.kind === 'chat' ? undefined : job.work,
+    );
+    this.runningJobs.set(job.id, { job, startedAt, expectedMs });
+    events.publish(job.id, {
+      type: 'state',
+      state: 'running',
+      attempt: job.attempts,
+      instance: slot.instance,
+    });
     // What a finished job keeps: its text and its stored images.
     const images: JsonValue[] = [];
     let text: string | undefined;
+    let tokens: number | undefined;
     try {
-      for await (const part of executor.run(job, controller.signal)) {
+      for await (const part of executor.run(job, slot, controller.signal)) {
         if (part.type === 'image' && part.data !== undefined) {
           const { data, ...image } = part;
           const stored = await storage.save(data, part.mediaType);
@@ -176,39 +243,52 @@ export class Dispatcher {
           continue;
         }
         if (part.type === 'text') text = (text ?? '') + part.delta;
+        if (part.type === 'usage') tokens = part.completionTokens;
         events.publish(job.id, part);
       }
       const result: JsonValue = text === undefined ? { images } : { text, images };
       const recorded = await store.complete(job.id, worker, result);
       // Not recorded: canceled meanwhile, or the lease passed to another process.
-      if (recorded) this.finish(job.id, 'succeeded');
+      if (recorded) {
+        // Chat is measured in tokens, known only now (about four characters each).
+        const work =
+          job.kind === 'chat'
+            ? (tokens ?? Math.ceil((text?.length ?? 0) / 4))
+            : (job.work ?? 1);
+        durations.record(job.lane, Math.max(work, 1), Date.now() - startedAt);
+        this.finish(job.id, 'succeeded');
+      }
     } catch (thrown) {
-      await this.failed(job, controller.signal.reason ?? thrown);
+      await this.failed(job, slot.instance, controller.signal.reason ?? thrown);
     } finally {
       clearTimeout(timer);
       this.running.delete(job.id);
+      this.runningJobs.delete(job.id);
     }
   }
 
-  private async failed(job: Job, thrown: unknown): Promise<void> {
+  private async failed(job: Job, instance: string, thrown: unknown): Promise<void> {
     if (this.stopped) return;
     const error = toGenRelayError(thrown);
     if (error.code === 'canceled') {
       this.finish(job.id, 'canceled');
       return;
     }
+    const retry = { allowed: error.retryable, maxAttempts: this.options.maxAttempts };
+    const willRetry = retry.allowed && job.attempts < retry.maxAttempts;
+    const collected = collectAttempts(job, instance, error, willRetry);
     const state = await this.options.store.fail(
       job.id,
       this.options.worker,
-      { code: error.code, message: error.message },
-      { allowed: error.retryable, maxAttempts: this.options.maxAttempts },
+      collected,
+      retry,
     );
     const fatal = state === 'failed';
     this.options.events.publish(job.id, {
       type: 'error',
       fatal,
       code: error.code,
-      message: error.message,
+      message: fatal ? collected.message : error.message,
       retryable: error.retryable,
       ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
     });
@@ -240,6 +320,27 @@ export class Dispatcher {
       await this.options.store.renew(jobId, this.options.worker, this.options.leaseMs);
     }
   }
+}
+
+/**
+ * The error a job keeps: this attempt's, with every earlier attempt's listed, so a job
+ * that failed on three instances says what went wrong on each.
+ */
+function collectAttempts(
+  job: Job,
+  instance: string,
+  error: { code: string; message: string },
+  willRetry: boolean,
+): JobError {
+  const attempt: JobAttemptError = { instance, code: error.code, message: error.message };
+  const attempts = [...(job.error?.attempts ?? []), attempt];
+  const message =
+    attempts.length < 2 || willRetry
+      ? error.message
+      : `All ${attempts.length} attempts failed: ${attempts
+          .map((each, index) => `${index + 1}. ${each.instance}: ${each.message}`)
+          .join('; ')}`;
+  return { code: error.code, message, attempts };
 }
 
 function describe(image: {

@@ -2,7 +2,9 @@ import type { StreamPart } from '../core/stream-part.js';
 import type { JobState } from './job.js';
 
 /** What a job's subscribers hear: its stream parts, plus its changes of state. */
-export type JobEvent = StreamPart | { type: 'state'; state: JobState; attempt?: number };
+export type JobEvent =
+  | StreamPart
+  | { type: 'state'; state: JobState; attempt?: number; instance?: string };
 
 interface Listener {
   push(event: JobEvent): void;
@@ -40,12 +42,30 @@ export class JobEvents {
   publish(jobId: string, event: JobEvent): void {
     const channel = this.channel(jobId);
     if (channel.ended) return;
+    // A new place in the queue replaces the old: a late subscriber needs only the latest.
+    if (event.type === 'queued') {
+      const index = channel.history.findLastIndex((kept) => kept.type === 'queued');
+      if (index !== -1) channel.history.splice(index, 1);
+    }
     channel.history.push(event);
     if (channel.history.length > this.options.maxHistory) {
       const index = channel.history.findIndex(isTransient);
       channel.history.splice(index === -1 ? 0 : index, 1);
     }
     for (const listener of channel.listeners) listener.push(event);
+  }
+
+  /** Whether this process holds events of the job (it ran or waits here). */
+  has(jobId: string): boolean {
+    return (this.channels.get(jobId)?.history.length ?? 0) > 0;
+  }
+
+  /** Jobs whose events someone is listening to now. */
+  listenedJobs(): Set<string> {
+    const jobs = new Set<string>();
+    for (const [id, channel] of this.channels)
+      if (channel.listeners.size > 0 && !channel.ended) jobs.add(id);
+    return jobs;
   }
 
   /** Marks the job's events complete; they are forgotten after the retention time. */

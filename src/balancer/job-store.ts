@@ -62,5 +62,9 @@ export interface JobStore {
   recoverExpired(now: number, maxAttempts: number): Promise<number>;
   /** Queued jobs in front of this one in the lane, in the scheduler's order. */
   position(id: string): Promise<number | undefined>;
+  /** Lanes with queued jobs, to start after a restart. */
+  queuedLanes(): Promise<string[]>;
+  /** How many jobs wait in the lane and their work in all, for ETAs. */
+  queuedWork(lane: string): Promise<{ count: number; work: number }>;
   close(): Promise<void>;
 }

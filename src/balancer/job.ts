@@ -30,6 +30,15 @@ export interface NewJob {
 export interface JobError {
   code: string;
   message: string;
+  /** What each attempt ran into, in order, when the job ran more than once. */
+  attempts?: JobAttemptError[];
+}
+
+export interface JobAttemptError {
+  /** The instance the attempt ran on. */
+  instance: string;
+  code: string;
+  message: string;
 }
 
 /** A stored job. Times are epoch milliseconds. */

@@ -14,6 +14,12 @@ export interface ResultStorage {
   ): Promise<
     { body: ReadableStream<Uint8Array>; mediaType: string; size: number } | undefined
   >;
+  /**
+   * The URL to give clients for a stored result when it is served from elsewhere than
+   * this server (a presigned or public bucket URL). Undefined, or no such method, means
+   * the server's own `resultPath(key)` applies.
+   */
+  url?(key: string): Promise<string | undefined>;
 }
 
 /** Where the server serves a stored result; relative to its public address. */

@@ -135,6 +135,15 @@ export class SqliteJobStore implements JobStore {
     return own.count + (others.ahead ?? 0);
   }
 
+  async queuedLanes(): Promise<string[]> {
+    const rows = this.statement.queuedLanes.all() as { lane: string }[];
+    return rows.map((row) => row.lane);
+  }
+
+  async queuedWork(lane: string): Promise<{ count: number; work: number }> {
+    return this.statement.queuedWork.get(lane) as { count: number; work: number };
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }

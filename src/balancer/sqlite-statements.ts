@@ -94,6 +94,11 @@ const queries = {
          SUM(CASE WHEN state = 'running' THEN 1 ELSE 0 END) AS running
        FROM jobs WHERE state IN ('queued', 'running') GROUP BY service, user_id`,
   ),
+  queuedLanes: sql('SELECT DISTINCT lane FROM queues WHERE queued > 0'),
+  queuedWork: sql(
+    `SELECT COUNT(*) AS count, COALESCE(SUM(work), 0) AS work FROM jobs
+       WHERE lane = ? AND state = 'queued'`,
+  ),
   laneClocks: sql(
     'SELECT lane, tier, MIN(turn) AS turn FROM queues WHERE queued > 0 GROUP BY lane, tier',
   ),

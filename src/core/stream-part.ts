@@ -35,6 +35,8 @@ export interface QueuedPart {
   position: number;
   /** Estimated milliseconds until the request starts running, when known. */
   etaMs?: number;
+  /** Expected milliseconds the request runs once started, when known. */
+  avgTimeMs?: number;
 }
 
 /** A fragment of the answer; consumers concatenate them. */

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { GenerationRequest } from '../core/generation-request.js';
 import type { ModelCatalog } from '../core/model-catalog.js';
 import type { StreamPart } from '../core/stream-part.js';
@@ -21,4 +22,27 @@ export interface Provider {
   /** The models it serves now; may ask the upstream, and caches what it learns. */
   models(options: CallOptions): Promise<ModelCatalog>;
   generate(request: GenerationRequest, options: CallOptions): AsyncIterable<StreamPart>;
+}
+
+/** The job kinds a payload executor may run. */
+export type PayloadJobKind = 'text2img' | 'img2img' | 'mix2img';
+
+/**
+ * A provider that also runs jobs in its upstream's own payload format (AUTOMATIC1111,
+ * Kandinsky): the Devoid executors, which the balancer spreads over their instances.
+ */
+export interface PayloadExecutor extends Provider {
+  /** The schema of each job kind it runs; a kind it lacks is not run here. */
+  readonly payloadSchemas: Readonly<Partial<Record<PayloadJobKind, z.ZodType>>>;
+  generatePayload(
+    kind: PayloadJobKind,
+    payload: unknown,
+    options: CallOptions & { model?: string },
+  ): AsyncIterable<StreamPart>;
+  /** Resolves when the upstream answers as it should; for health checks. */
+  ping(signal: AbortSignal): Promise<void>;
+}
+
+export function isPayloadExecutor(provider: Provider): provider is PayloadExecutor {
+  return 'generatePayload' in provider && 'payloadSchemas' in provider;
 }

@@ -26,6 +26,11 @@ export interface ModelListing {
   providers: string[];
 }
 
+/** A call through the router; `prefer` names the instance to try first (the balancer's slot). */
+export interface RouteCallOptions extends CallOptions {
+  prefer?: string;
+}
+
 export interface RouterOptions {
   /** Model name → instance names to try, in order, overriding the default order. */
   routes?: Readonly<Record<string, readonly string[]>>;
@@ -54,7 +59,7 @@ export class Router {
   /** The providers to try for a request, healthy ones first; throws ModelNotFoundError. */
   async route(
     request: GenerationRequest,
-    options: CallOptions,
+    options: RouteCallOptions,
   ): Promise<RouteCandidate[]> {
     const withImages = mergeMedia(request).length > 0;
     const configured = this.routes[request.model];
@@ -90,13 +95,16 @@ export class Router {
       ({ provider }) => !this.health.isCoolingDown(provider.id),
     );
     // When every candidate is cooling down, trying them beats refusing outright.
-    return healthy.length > 0 ? healthy : candidates;
+    const ordered = healthy.length > 0 ? healthy : candidates;
+    const preferred = ordered.findIndex(({ provider }) => provider.id === options.prefer);
+    if (preferred > 0) ordered.unshift(...ordered.splice(preferred, 1));
+    return ordered;
   }
 
   /** Runs the request with fallback; emits a `provider` part before each attempt. */
   async *generate(
     request: GenerationRequest,
-    options: CallOptions,
+    options: RouteCallOptions,
   ): AsyncGenerator<StreamPart> {
     const candidates = await this.route(request, options);
     const failures: AttemptFailure[] = [];
@@ -107,7 +115,10 @@ export class Router {
       // A finish without content is held back: the next provider may still answer.
       let finish: FinishPart | undefined;
       try {
-        for await (const part of provider.generate({ ...request, model }, options)) {
+        for await (const part of provider.generate(
+          { ...request, model },
+          { signal: options.signal },
+        )) {
           if (part.type === 'finish' && !started) {
             finish = part;
             continue;

@@ -4,15 +4,11 @@ import type { ModelCatalog } from '../../core/model-catalog.js';
 import type { StreamPart } from '../../core/stream-part.js';
 import { fetchRequestImages } from '../../http/fetch-media.js';
 import { parsePayload } from '../parse-payload.js';
-import type { CallOptions, Provider } from '../provider.js';
+import type { CallOptions, PayloadExecutor, PayloadJobKind } from '../provider.js';
 import type { ProviderContext, ProviderFactory } from '../provider-factory.js';
 import { progressResponseSchema } from './automatic1111-api.js';
 import { Automatic1111Models } from './automatic1111-models.js';
-import {
-  type Automatic1111JobKind,
-  automatic1111PayloadSchemas,
-  maxInitImages,
-} from './automatic1111-payload.js';
+import { automatic1111PayloadSchemas, maxInitImages } from './automatic1111-payload.js';
 import {
   type Automatic1111Settings,
   automatic1111SettingsSchema,
@@ -28,8 +24,9 @@ import { type JobSettings, runAutomatic1111Job } from './run-automatic1111-job.j
 const pingTimeoutMs = 5000;
 
 /** A Stable Diffusion web UI (AUTOMATIC1111, or a fork with its API) started with `--api`. */
-export class Automatic1111Provider implements Provider {
+export class Automatic1111Provider implements PayloadExecutor {
   readonly type = 'automatic1111';
+  readonly payloadSchemas = automatic1111PayloadSchemas;
   readonly label: string;
   private readonly upstream: Automatic1111Upstream;
   private readonly catalog: Automatic1111Models;
@@ -88,10 +85,18 @@ export class Automatic1111Provider implements Provider {
    * becomes its checkpoint.
    */
   async *generatePayload(
-    kind: Automatic1111JobKind,
+    kind: PayloadJobKind,
     payload: unknown,
     options: CallOptions & { model?: string },
   ): AsyncGenerator<StreamPart> {
+    if (kind === 'mix2img') {
+      throw new InvalidRequestError(
+        'AUTOMATIC1111 runs text2img and img2img, not mix2img',
+        {
+          param: 'kind',
+        },
+      );
+    }
     const valid = parsePayload(
       automatic1111PayloadSchemas[kind],
       payload,

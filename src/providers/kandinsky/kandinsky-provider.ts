@@ -6,7 +6,7 @@ import type { StreamPart } from '../../core/stream-part.js';
 import { fetchRequestImages } from '../../http/fetch-media.js';
 import { startDeadline } from '../../http/request-deadline.js';
 import { parsePayload } from '../parse-payload.js';
-import type { CallOptions, Provider } from '../provider.js';
+import type { CallOptions, PayloadExecutor, PayloadJobKind } from '../provider.js';
 import type { ProviderContext, ProviderFactory } from '../provider-factory.js';
 import {
   checkKandinskyImageCount,
@@ -23,8 +23,9 @@ const paths: Record<KandinskyJobKind, string> = {
 };
 
 /** The devoidai Kandinsky 2.1 REST API (github.com/devoidai/kandinsky_api). */
-export class KandinskyProvider implements Provider {
+export class KandinskyProvider implements PayloadExecutor {
   readonly type = 'kandinsky';
+  readonly payloadSchemas = kandinskyPayloadSchemas;
   readonly label: string;
   private readonly upstream: KandinskyUpstream;
   private readonly catalog: ModelCatalog;
@@ -80,10 +81,16 @@ export class KandinskyProvider implements Provider {
    * is accepted for the same shape as AUTOMATIC1111's and ignored: there is one model.
    */
   async *generatePayload(
-    kind: KandinskyJobKind,
+    kind: PayloadJobKind,
     payload: unknown,
     options: CallOptions & { model?: string },
   ): AsyncGenerator<StreamPart> {
+    if (kind === 'img2img') {
+      // The devoidai API has no img2img route (the Devoid generator's call to it 404s).
+      throw new InvalidRequestError('Kandinsky runs text2img and mix2img, not img2img', {
+        param: 'kind',
+      });
+    }
     yield* this.run(kind, payload, 1, options.signal);
   }
 

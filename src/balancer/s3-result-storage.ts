@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { UpstreamError } from '../core/errors.js';
+import { imageExtension } from '../core/media.js';
+import type { ResultStorage, StoredResult } from './result-storage.js';
+import { s3Failure } from './s3-failure.js';
+import type { S3StorageSettings } from './s3-storage-settings.js';
+
+// The shape LocalResultStorage makes and accepts: a caller-supplied key that is not one of
+// ours never reaches the bucket, so it cannot name another object under the prefix.
+const keyPattern = /^[0-9a-f-]{36}\.(png|jpg|gif|webp|bin)$/;
+
+export interface S3ResultStorageOptions {
+  /** The clock presigned URLs are signed with. */
+  now?: () => Date;
+}
+
+/** Results as objects in an S3-compatible bucket, each under a random key. */
+export class S3ResultStorage implements ResultStorage {
+  private readonly client: S3Client;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly settings: S3StorageSettings,
+    options: S3ResultStorageOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.client = new S3Client(clientConfig(settings));
+  }
+
+  async save(data: Uint8Array, mediaType: string): Promise<StoredResult> {
+    const key = `${randomUUID()}.${imageExtension(mediaType)}`;
+    const command = new PutObjectCommand({
+      Bucket: this.settings.bucket,
+      Key: this.settings.prefix + key,
+      Body: data,
+      ContentType: mediaType,
+    });
+    await this.call('PutObject', (signal) =>
+      this.client.send(command, { abortSignal: signal }),
+    );
+    return { key, mediaType, size: data.byteLength };
+  }
+
+  async open(key: string) {
+    if (!keyPattern.test(key)) return undefined;
+    const command = new GetObjectCommand({
+      Bucket: this.settings.bucket,
+      Key: this.settings.prefix + key,
+    });
+    let response: GetObjectCommandOutput;
+    try {
+      response = await this.call('GetObject', (signal) =>
+        this.client.send(command, { abortSignal: signal }),
+      );
+    } catch (error) {
+      if (error instanceof UpstreamError && isNoSuchKey(error.cause)) return undefined;
+      throw error;
+    }
+    const body = response.Body?.transformToWebStream() as
+      | ReadableStream<Uint8Array>
+      | undefined;
+    if (body === undefined || response.ContentLength === undefined) {
+      await body?.cancel();
+      throw new UpstreamError(
+        `S3 bucket "${this.settings.bucket}": GetObject answered without a body or its length`,
+        { retryable: true },
+      );
+    }
+    return {
+      body,
+      mediaType: response.ContentType ?? 'application/octet-stream',
+      size: response.ContentLength,
+    };
+  }
+
+  /**
+   * The URL to give clients for a stored result: a presigned GET URL when `presign` is set,
+   * else one under `publicUrl`, else undefined (the server's own `/v1/files/{key}`
+   * applies). A malformed key names no object and gets undefined too.
+   */
+  async url(key: string): Promise<string | undefined> {
+    if (!keyPattern.test(key)) return undefined;
+    const { bucket, prefix, presign, publicUrl } = this.settings;
+    if (presign !== undefined) {
+      const command = new GetObjectCommand({ Bucket: bucket, Key: prefix + key });
+      return getSignedUrl(this.client, command, {
+        expiresIn: presign.expiresInSeconds,
+        signingDate: this.now(),
+      });
+    }
+    if (publicUrl !== undefined) {
+      const path = (prefix + key).split('/').map(encodeURIComponent).join('/');
+      return `${publicUrl.replace(/\/+$/, '')}/${path}`;
+    }
+    return undefined;
+  }
+
+  /** Closes the client's pooled connections; the storage is unusable afterwards. */
+  close(): void {
+    this.client.destroy();
+  }
+
+  /**
+   * One S3 call under the deadline. The deadline covers the SDK's own retries and ends
+   * once the answer's headers are in; a download's body is bounded by the socket's idle
+   * timeout instead, so a slow reader on our side never cuts it short.
+   */
+  private async call<T>(operation: string, run: (signal: AbortSignal) => Promise<T>) {
+    const controller = new AbortController();
+    const timeoutMs = this.settings.requestTimeoutMs;
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      return await run(controller.signal);
+    } catch (error) {
+      throw s3Failure(error, {
+        bucket: this.settings.bucket,
+        operation,
+        timeoutMs,
+        timedOut: controller.signal.aborted,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function clientConfig(settings: S3StorageSettings): S3ClientConfig {
+  const { endpoint, region, forcePathStyle, accessKeyId, secretAccessKey } = settings;
+  return {
+    region,
+    forcePathStyle,
+    ...(endpoint === undefined
+      ? {}
+      : {
+          endpoint,
+          // Since 3.729 the SDK adds a CRC32 checksum header to every upload and asks for
+          // checksums on downloads. AWS checks them; several S3-compatible servers (R2 at
+          // the time, OVH, Backblaze B2) reject the unfamiliar headers. Elsewhere than
+          // AWS, send checksums only where an operation requires them.
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+        }),
+    ...(accessKeyId !== undefined && secretAccessKey !== undefined
+      ? { credentials: { accessKeyId, secretAccessKey } }
+      : {}),
+    // An idle bound on every socket, so a download whose body stalls mid-way fails.
+    requestHandler: { socketTimeout: settings.requestTimeoutMs },
+  };
+}
+
+function isNoSuchKey(error: unknown): boolean {
+  return error instanceof Error && error.name === 'NoSuchKey';
+}

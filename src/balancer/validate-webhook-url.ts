@@ -1,0 +1,42 @@
+import { isIP } from 'node:net';
+import { InvalidRequestError } from '../core/errors.js';
+import { isPrivateAddress } from '../http/private-address.js';
+
+const maxUrlLength = 2048;
+
+export interface ValidateWebhookUrlOptions {
+  /** Allow plain http and private, loopback or link-local addresses. */
+  allowPrivateUrls?: boolean;
+}
+
+/**
+ * A webhook URL a client gave, checked before the job is accepted so a bad one is a 400
+ * naming `webhook`: http(s) only, https only unless private URLs are allowed, and no
+ * private IP literal. Names that resolve to private addresses are refused later, when
+ * the sender connects (see publicAddressLookup), as only then is the answer final.
+ */
+export function validateWebhookUrl(
+  url: string,
+  options: ValidateWebhookUrlOptions = {},
+): URL {
+  const allowPrivate = options.allowPrivateUrls === true;
+  const invalid = (message: string) =>
+    new InvalidRequestError(message, { param: 'webhook' });
+  if (url.length > maxUrlLength) {
+    throw invalid(`the webhook URL is longer than ${maxUrlLength} characters`);
+  }
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (parsed === undefined) throw invalid('the webhook URL is not a valid URL');
+  const scheme = parsed.protocol.slice(0, -1);
+  if (scheme !== 'https' && !(allowPrivate && scheme === 'http')) {
+    throw invalid(
+      `the webhook URL must use ${allowPrivate ? 'http or https' : 'https'}, not ${scheme}`,
+    );
+  }
+  // IP literals never reach the connect-time lookup, so they are judged here.
+  const hostname = parsed.hostname.replace(/^\[|\]$/g, '');
+  if (!allowPrivate && isIP(hostname) !== 0 && isPrivateAddress(hostname)) {
+    throw invalid(`the webhook URL points to ${hostname}, which is not a public address`);
+  }
+  return parsed;
+}
