@@ -3,6 +3,7 @@ import type { Dispatcher } from './dispatcher.js';
 import { finalStates, type Job, type JobState, type NewJob } from './job.js';
 import type { JobEvent, JobEvents } from './job-events.js';
 import type { JobStore } from './job-store.js';
+import type { QueueEstimate, QueueEstimator } from './queue-estimator.js';
 import type { QueueWatcher } from './queue-watcher.js';
 import { resultPath } from './result-storage.js';
 
@@ -30,6 +31,7 @@ export interface BalancerParts {
   dispatcher: Dispatcher;
   events: JobEvents;
   watcher: QueueWatcher;
+  estimator: QueueEstimator;
   settings: AdmissionSettings;
 }
 
@@ -56,6 +58,11 @@ export class Balancer {
     await this.parts.dispatcher.stop();
   }
 
+  /** Looks at every lane again: a slot freed or an instance came back. */
+  wakeAll(): void {
+    this.parts.dispatcher.wakeAll();
+  }
+
   async submit(submission: JobSubmission): Promise<SubmittedJob> {
     const { maxUserQueueSize: asked, ...job } = submission;
     const { settings, store, events, dispatcher, watcher } = this.parts;
@@ -77,6 +84,13 @@ export class Balancer {
     }
     const position = await store.position(stored.id);
     return { job: stored, created, position };
+  }
+
+  /** Where a queued job stands and when it should start; undefined once it left the queue. */
+  estimate(job: Job): Promise<QueueEstimate | undefined> {
+    return job.state === 'queued'
+      ? this.parts.estimator.estimate(job)
+      : Promise.resolve(undefined);
   }
 
   async get(id: string, service: string): Promise<Job> {
@@ -134,7 +148,7 @@ async function* storedEvents(job: Job): AsyncGenerator<JobEvent> {
   const result = (job.result ?? {}) as StoredResult;
   if (result.text !== undefined) yield { type: 'text', delta: result.text };
   for (const { key, ...image } of result.images ?? [])
-    yield { type: 'image', ...image, url: resultPath(key) };
+    yield { type: 'image', ...image, key, url: resultPath(key) };
   yield { type: 'finish', reason: 'stop' };
 }
 

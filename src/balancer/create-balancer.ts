@@ -84,7 +84,14 @@ export function createBalancer(options: CreateBalancerOptions): BalancerRuntime 
     intervalMs: settings.queueUpdateMs,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
-  const balancer = new Balancer({ store, dispatcher, events, watcher, settings });
+  const balancer = new Balancer({
+    store,
+    dispatcher,
+    events,
+    watcher,
+    estimator,
+    settings,
+  });
   return { balancer, dispatcher, events, durations };
 }
 

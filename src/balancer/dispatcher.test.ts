@@ -106,6 +106,7 @@ describe('Dispatcher', () => {
         width: 8,
         height: 8,
         seed: 7,
+        key: 'key-1.png',
         url: '/v1/files/key-1.png',
       },
       { type: 'finish', reason: 'stop' },

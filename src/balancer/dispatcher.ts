@@ -18,6 +18,11 @@ export interface LaneExecutor {
   run(job: Job, slot: Slot, signal: AbortSignal): AsyncIterable<StreamPart>;
   /** Jobs the lane's instances that are up run at once; for ETAs. */
   liveSlots(): Promise<number>;
+  /**
+   * Attempts per job, when fewer than the dispatcher's: a lane whose attempt already tries
+   * every instance (the router's fallback) gains nothing from running it again at once.
+   */
+  readonly maxAttempts?: number;
 }
 
 /** A job running in this process, for ETAs. */
@@ -239,7 +244,11 @@ export class Dispatcher {
           const { data, ...image } = part;
           const stored = await storage.save(data, part.mediaType);
           images.push({ key: stored.key, ...describe(image) });
-          events.publish(job.id, { ...image, url: resultPath(stored.key) });
+          events.publish(job.id, {
+            ...image,
+            key: stored.key,
+            url: resultPath(stored.key),
+          });
           continue;
         }
         if (part.type === 'text') text = (text ?? '') + part.delta;
@@ -259,7 +268,7 @@ export class Dispatcher {
         this.finish(job.id, 'succeeded');
       }
     } catch (thrown) {
-      await this.failed(job, slot.instance, controller.signal.reason ?? thrown);
+      await this.failed(job, executor, slot.instance, controller.signal.reason ?? thrown);
     } finally {
       clearTimeout(timer);
       this.running.delete(job.id);
@@ -267,14 +276,23 @@ export class Dispatcher {
     }
   }
 
-  private async failed(job: Job, instance: string, thrown: unknown): Promise<void> {
+  private async failed(
+    job: Job,
+    executor: LaneExecutor,
+    instance: string,
+    thrown: unknown,
+  ): Promise<void> {
     if (this.stopped) return;
     const error = toGenRelayError(thrown);
     if (error.code === 'canceled') {
       this.finish(job.id, 'canceled');
       return;
     }
-    const retry = { allowed: error.retryable, maxAttempts: this.options.maxAttempts };
+    const retry = {
+      // An upstream that said when to come back is not asked again at once.
+      allowed: error.retryable && error.retryAfterMs === undefined,
+      maxAttempts: Math.min(this.options.maxAttempts, executor.maxAttempts ?? Infinity),
+    };
     const willRetry = retry.allowed && job.attempts < retry.maxAttempts;
     const collected = collectAttempts(job, instance, error, willRetry);
     const state = await this.options.store.fail(

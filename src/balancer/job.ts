@@ -10,6 +10,12 @@ export type JobTier = 'premium' | 'general';
 
 export type JobKind = 'chat' | 'text2img' | 'img2img' | 'mix2img';
 
+/**
+ * The user of jobs that name none (OpenAI clients that send no `user`): they take one turn
+ * together among the service's users, and the per-user caps do not apply to them.
+ */
+export const anonymousUser = '';
+
 /** A job as a service submits it, on behalf of one of its end users. */
 export interface NewJob {
   service: string;

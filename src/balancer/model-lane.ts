@@ -14,6 +14,8 @@ const routeTimeoutMs = 30_000;
  * the route with one free, and the router tries that instance first, then falls back.
  */
 export class ModelLane implements LaneExecutor {
+  // Each attempt already falls back over the route's providers.
+  readonly maxAttempts = 1;
   private route: { ids: Promise<string[]>; expires: number } | undefined;
 
   constructor(

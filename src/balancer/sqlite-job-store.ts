@@ -3,7 +3,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { QueueFullError } from '../core/errors.js';
-import type { Job, JobError, JobState, NewJob } from './job.js';
+import {
+  anonymousUser,
+  type Job,
+  type JobError,
+  type JobState,
+  type NewJob,
+} from './job.js';
 import { type JobRow, jobFromRow } from './job-row.js';
 import type {
   AdmissionLimits,
@@ -163,7 +169,7 @@ export class SqliteJobStore implements JobStore {
       );
     }
     const user = this.counters.user(job.service, job.userId);
-    if (user.queued >= limits.maxUserQueueSize) {
+    if (job.userId !== anonymousUser && user.queued >= limits.maxUserQueueSize) {
       throw new QueueFullError(
         `User "${job.userId}" already has ${user.queued} queued jobs; the limit (max_user_queue_size) is ${limits.maxUserQueueSize}`,
         { param: 'max_user_queue_size' },
@@ -193,7 +199,7 @@ export class SqliteJobStore implements JobStore {
       // turn: emptying a queue must not buy an earlier place.
       const clock = this.counters.clock(job.lane, job.tier);
       const turn = Math.max(clock, queue?.turn ?? clock);
-      const ready = user.running < this.maxUserRunning ? 1 : 0;
+      const ready = this.mayRun(job.userId, user.running) ? 1 : 0;
       s.upsertQueueHead.run(
         job.lane,
         job.service,
@@ -304,7 +310,7 @@ export class SqliteJobStore implements JobStore {
     const head =
       queue.head_seq === null || row.seq < queue.head_seq ? row.seq : queue.head_seq;
     const running = this.counters.user(row.service, row.user_id).running - 1;
-    const ready = running < this.maxUserRunning ? 1 : 0;
+    const ready = this.mayRun(row.user_id, running) ? 1 : 0;
     s.queueReturned.run(
       queue.turn - 1,
       head,
@@ -323,10 +329,15 @@ export class SqliteJobStore implements JobStore {
    * written when the user reaches or leaves the running cap.
    */
   private changeCounts(service: string, userId: string, queued: number, running: number) {
-    const before = this.counters.user(service, userId).running < this.maxUserRunning;
+    const before = this.mayRun(userId, this.counters.user(service, userId).running);
     const counts = this.counters.change(service, userId, queued, running);
-    const after = counts.running < this.maxUserRunning;
+    const after = this.mayRun(userId, counts.running);
     if (before !== after) this.statement.setReady.run(after ? 1 : 0, service, userId);
+  }
+
+  /** Whether a user with `running` jobs may start another (anonymous jobs always may). */
+  private mayRun(userId: string, running: number): boolean {
+    return userId === anonymousUser || running < this.maxUserRunning;
   }
 
   /** Counters and clocks from the tables, as they were when the process last stopped. */

@@ -6,14 +6,11 @@ import {
   toGenRelayError,
 } from '../core/errors.js';
 import { type Logger, silentLogger } from '../core/logger.js';
-import {
-  createHttpClient,
-  type HttpClient,
-  type PooledHttpClient,
-} from '../http/http-client.js';
-import { publicAddressLookup } from '../http/public-address-lookup.js';
+import type { HttpClient, PooledHttpClient } from '../http/http-client.js';
 import { postWebhook } from './post-webhook.js';
 import { validateWebhookUrl } from './validate-webhook-url.js';
+import { createWebhookHttpClient } from './webhook-http-client.js';
+import { webhookRetryDelay } from './webhook-retry-delay.js';
 import type { WebhookSettings } from './webhook-settings.js';
 
 /** Attempts per delivery, the first included. */
@@ -85,7 +82,7 @@ export class WebhookSender {
     this.#settings = settings;
     this.#logger = options.logger ?? silentLogger;
     if (options.http === undefined) {
-      this.#ownHttp = createWebhookClient(settings);
+      this.#ownHttp = createWebhookHttpClient(settings);
       this.#http = this.#ownHttp;
     } else {
       this.#ownHttp = undefined;
@@ -238,16 +235,12 @@ export class WebhookSender {
     }
   }
 
-  /**
-   * Backoff doubles per attempt, half of it random so receivers that failed together are
-   * not hit together again; a Retry-After (up to the cap) is a floor. The delivery gives
-   * up its slot while it waits, so one slow receiver does not hold up the others.
-   */
+  /** The delivery gives up its slot while it waits, so one slow receiver holds up no one. */
   #retryLater(delivery: Delivery, error: GenRelayError): void {
-    const ceiling = this.#settings.retryDelayMs * 2 ** (delivery.attempts - 1);
-    const backoff = ceiling / 2 + (this.#random() * ceiling) / 2;
-    const asked = Math.min(error.retryAfterMs ?? 0, this.#settings.maxRetryAfterMs);
-    const delayMs = Math.round(Math.max(backoff, asked));
+    const delayMs = webhookRetryDelay(delivery.attempts, error.retryAfterMs, {
+      ...this.#settings,
+      random: this.#random,
+    });
     this.#logger.debug(
       { ...this.#describe(delivery, error), delayMs },
       'webhook delivery failed; retrying',
@@ -290,22 +283,4 @@ export class WebhookSender {
       this.#logger.error({ err: error }, 'webhook result callback failed');
     }
   }
-}
-
-/** Deliveries go only to public addresses unless private ones are allowed. */
-function createWebhookClient(settings: WebhookSettings): PooledHttpClient {
-  const bounds = {
-    connectTimeoutMs: settings.timeoutMs,
-    idleTimeoutMs: settings.timeoutMs,
-    totalTimeoutMs: settings.timeoutMs,
-    // Only the status matters; an error body is read just for its message.
-    maxResponseBytes: 64 * 1024,
-  };
-  if (settings.allowPrivateUrls) return createHttpClient(bounds);
-  // No proxy: a proxy would resolve the host itself, past the address check.
-  return createHttpClient({
-    ...bounds,
-    proxy: false,
-    connect: { lookup: publicAddressLookup },
-  });
 }

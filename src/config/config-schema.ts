@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { moderationSettingsSchema } from '../balancer/moderation/moderation-settings.js';
+import { s3StorageSettingsSchema } from '../balancer/s3-storage-settings.js';
+import { webhookSettingsSchema } from '../balancer/webhook-settings.js';
 
 export const defaultPort = 8787;
 
@@ -61,8 +64,52 @@ export const configSchema = z.strictObject({
       maxAttempts: z.number().int().positive().default(3),
       /** How long a running job's claim lasts without renewal (a dead process's jobs rerun after it). */
       leaseMs: z.number().int().min(1000).default(30_000),
+      /** The bound on one attempt: a base plus time per unit of work (AI Horde style). */
+      attemptTimeout: z
+        .strictObject({
+          baseMs: z.number().int().positive().default(60_000),
+          /** Per megapixel × step of an image job (a 1024×1024, 30-step image is 31). */
+          perMegapixelStepMs: z.number().nonnegative().default(3000),
+          /** Per token a chat job may write (its max_tokens, else 1000). */
+          perTokenMs: z.number().nonnegative().default(100),
+          maxMs: z.number().int().positive().default(1_800_000),
+        })
+        .prefault({}),
+      /** Waiting clients hear their place in the queue at least this often. */
+      queueUpdateMs: z.number().int().min(100).default(2000),
+      /** How long a finished job's events stay in memory for clients that reconnect. */
+      eventRetentionMs: z.number().int().nonnegative().default(600_000),
+      /** A failed executor instance rests this long, then is pinged until it answers. */
+      cooldownMs: z.number().int().nonnegative().default(5000),
+      pingIntervalMs: z.number().int().positive().default(5000),
     })
     .prefault({}),
+  /**
+   * Services that send requests, each with its bearer token (or the token's SHA-256 in
+   * hex). None: the server's `apiKeys` (or nothing) let callers in, as one service.
+   */
+  services: z
+    .record(
+      z.string().regex(/^[\w.-]+$/),
+      z
+        .strictObject({
+          token: z.string().min(16).optional(),
+          tokenSha256: z
+            .string()
+            .regex(/^[0-9a-fA-F]{64}$/, { error: 'must be 64 hex digits (SHA-256)' })
+            .optional(),
+        })
+        .refine(
+          (service) =>
+            (service.token === undefined) !== (service.tokenSha256 === undefined),
+          { error: 'give either token or tokenSha256', path: ['token'] },
+        ),
+    )
+    .default({}),
+  /** Where results are kept: the data folder by default, or an S3-compatible bucket. */
+  storage: z.strictObject({ s3: s3StorageSettingsSchema.optional() }).prefault({}),
+  moderation: moderationSettingsSchema.prefault({}),
+  webhooks: webhookSettingsSchema.prefault({}),
   /**
    * Adds the built-in instances that are not configured: the public Spaces, and the API
    * providers whose keys are in the environment. Off: only what `providers` lists.

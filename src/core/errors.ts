@@ -196,3 +196,34 @@ export function toGenRelayError(error: unknown): GenRelayError {
   const message = error instanceof Error ? error.message : String(error);
   return new InternalError(message, { cause: error });
 }
+
+const statuses: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  authentication_failed: 401,
+  permission_denied: 403,
+  not_found: 404,
+  model_not_found: 404,
+  payload_too_large: 413,
+  rate_limited: 429,
+  quota_exceeded: 429,
+  queue_full: 429,
+  moderation_rejected: 400,
+  upstream_error: 502,
+  response_parse_error: 502,
+  timeout: 504,
+  canceled: 499,
+  internal_error: 500,
+};
+
+/**
+ * An error told as data (a job's stored error, an error event) as a GenRelayError again,
+ * with the status its code carries; an unknown code is an upstream error.
+ */
+export function errorFromCode(
+  code: string,
+  message: string,
+  details: { retryable?: boolean; retryAfterMs?: number; provider?: string } = {},
+): GenRelayError {
+  const known = (code in statuses ? code : 'upstream_error') as ErrorCode;
+  return new GenRelayError({ ...details, code: known, message, status: statuses[known] });
+}

@@ -83,6 +83,8 @@ export interface ImagePreviewPart extends ImageData {
 /** A finished image. */
 export interface ImagePart extends ImageData {
   type: 'image';
+  /** The key genrelay stored it under, once stored (its `url` is then on this server). */
+  key?: string;
   seed?: number;
   alt?: string;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { LocalResultStorage } from '../balancer/local-result-storage.js';
 import type { ResultStorage } from '../balancer/result-storage.js';
+import { S3ResultStorage } from '../balancer/s3-result-storage.js';
 import type { GenRelayConfig } from '../config/load-config.js';
 import { type Logger, silentLogger } from '../core/logger.js';
 import { createHttpClient, type HttpClient } from '../http/http-client.js';
@@ -52,7 +53,9 @@ export function createRuntime(
   });
   const health = new ProviderHealth(config.router);
   const router = new Router(providers, { routes: config.routes, health });
-  const storage = new LocalResultStorage(join(config.server.dataDir, 'results'));
+  const s3 =
+    config.storage.s3 === undefined ? undefined : new S3ResultStorage(config.storage.s3);
+  const storage = s3 ?? new LocalResultStorage(join(config.server.dataDir, 'results'));
   return {
     config,
     logger,
@@ -61,6 +64,7 @@ export function createRuntime(
     router,
     storage,
     close: async () => {
+      s3?.close();
       await ownHttp?.close();
     },
   };

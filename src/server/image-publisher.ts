@@ -1,7 +1,8 @@
-import { type ResultStorage, resultPath } from '../balancer/result-storage.js';
-import type { ImageData } from '../core/stream-part.js';
+import type { ResultStorage } from '../balancer/result-storage.js';
+import type { ImagePart } from '../core/stream-part.js';
+import { resultUrl } from './result-url.js';
 
-/** A finished image as clients receive it: our URL, and the bytes for base64 answers. */
+/** A finished image as clients receive it: its URL, and the bytes for base64 answers. */
 export interface PublishedImage {
   url: string;
   data?: Uint8Array;
@@ -9,21 +10,31 @@ export interface PublishedImage {
 }
 
 /**
- * Stores image bytes and names them by a URL on this server. An image that only has an
+ * Names a finished image by a URL clients can fetch. Images the balancer stored are named
+ * by their key; bytes that were not stored yet are stored first; an image that only has an
  * upstream URL is passed on as it is.
  */
 export class ImagePublisher {
   constructor(private readonly storage: ResultStorage) {}
 
-  async publish(image: ImageData, baseUrl: string): Promise<PublishedImage> {
-    if (image.data === undefined) {
-      return { url: image.url ?? '', mediaType: image.mediaType };
-    }
-    const stored = await this.storage.save(image.data, image.mediaType);
-    return {
-      url: `${baseUrl.replace(/\/+$/, '')}${resultPath(stored.key)}`,
-      data: image.data,
-      mediaType: image.mediaType,
-    };
+  async publish(
+    image: ImagePart,
+    origin: string,
+    options: { withData?: boolean } = {},
+  ): Promise<PublishedImage> {
+    let key = image.key;
+    if (key === undefined && image.data !== undefined)
+      key = (await this.storage.save(image.data, image.mediaType)).key;
+    if (key === undefined) return { url: image.url ?? '', mediaType: image.mediaType };
+    const url = await resultUrl(this.storage, key, origin);
+    const data =
+      image.data ?? (options.withData === true ? await this.read(key) : undefined);
+    return { url, mediaType: image.mediaType, ...(data === undefined ? {} : { data }) };
+  }
+
+  private async read(key: string): Promise<Uint8Array | undefined> {
+    const stored = await this.storage.open(key);
+    if (stored === undefined) return undefined;
+    return new Uint8Array(await new Response(stored.body).arrayBuffer());
   }
 }

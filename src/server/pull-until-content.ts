@@ -1,9 +1,11 @@
-import { isContentPart, type StreamPart } from '../core/stream-part.js';
+import { isContentPart, type QueuedPart, type StreamPart } from '../core/stream-part.js';
 
 /**
  * Reads parts until the first that shows output (or the end). Until then nothing is sent,
  * so a request whose every provider fails early gets a real HTTP error status instead of
- * a 200 with an error inside the stream. Returns an iterator that replays what was read.
+ * a 200 with an error inside the stream. A request that has to wait in the queue starts
+ * its stream at once instead, to tell its place. Returns an iterator that replays what
+ * was read.
  */
 export async function pullUntilContent(
   parts: AsyncIterator<StreamPart>,
@@ -14,6 +16,12 @@ export async function pullUntilContent(
     if (next.done) break;
     buffered.push(next.value);
     if (isContentPart(next.value) || next.value.type === 'finish') break;
+    // Waiting behind other jobs: the stream starts, so the client hears its place.
+    if (
+      next.value.type === 'queued' &&
+      (next.value.position > 0 || (next.value.etaMs ?? 0) > 0)
+    )
+      break;
   }
   return {
     next: () => {
@@ -25,4 +33,9 @@ export async function pullUntilContent(
     return: (value?: unknown) =>
       parts.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
   };
+}
+
+/** A `queued` part of a request that waits behind others (not one about to start). */
+export function isWaiting(part: StreamPart): part is QueuedPart {
+  return part.type === 'queued' && (part.position > 0 || (part.etaMs ?? 0) > 0);
 }

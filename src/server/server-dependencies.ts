@@ -1,21 +1,38 @@
+import type { Balancer } from '../balancer/balancer.js';
+import type { InstanceStatus } from '../balancer/instance-pool.js';
+import type { JobKind } from '../balancer/job.js';
+import type { LaneDirectory } from '../balancer/lane-directory.js';
 import type { ResultStorage } from '../balancer/result-storage.js';
 import type { GenerationRequest } from '../core/generation-request.js';
 import type { Logger } from '../core/logger.js';
-import type { StreamPart } from '../core/stream-part.js';
 import type { CallOptions } from '../providers/provider.js';
 import type { ProviderHealthStatus } from '../router/provider-health.js';
 import type { ModelListing } from '../router/router.js';
+import type { ServiceAuth } from './service-auth.js';
 
-/** What the HTTP server needs from the layers below; tests hand in their own. */
+/** What the HTTP server needs from the layers below. */
 export interface ServerDependencies {
-  /** Runs a generation (through the router, or the balancer in front of it). */
-  generate(request: GenerationRequest, options: CallOptions): AsyncIterable<StreamPart>;
+  /** Every generation goes through its queue. */
+  balancer: Balancer;
+  lanes: LaneDirectory;
+  /** Throws ModelNotFoundError (404) when no provider serves the request's model. */
+  checkRoute(request: GenerationRequest, signal: AbortSignal): Promise<void>;
+  /**
+   * Checks a job's prompt before it is queued, when asked (or when the server moderates
+   * everything); throws ModerationError naming the reason.
+   */
+  moderate(
+    kind: JobKind,
+    payload: unknown,
+    requested: boolean,
+    signal: AbortSignal,
+  ): Promise<void>;
   listModels(options: CallOptions): Promise<ModelListing[]>;
   providerStatus(): ProviderHealthStatus[];
+  instanceStatus(): InstanceStatus[];
   storage: ResultStorage;
   logger: Logger;
-  /** Bearer keys clients must send; empty means open. */
-  apiKeys: readonly string[];
+  auth: ServiceAuth;
   maxBodyBytes: number;
   /** The address clients reach the server at; else taken from each request. */
   publicUrl?: string | undefined;

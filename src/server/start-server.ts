@@ -1,7 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { moderationTexts } from '../balancer/moderation/moderation-texts.js';
+import { createQueue } from '../runtime/create-queue.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { createApp } from './create-app.js';
+import { ServiceAuth } from './service-auth.js';
 
 export interface RunningServer {
   /** Like `http://127.0.0.1:8787`. */
@@ -16,14 +19,25 @@ export async function startServer(
   options: { host: string; port: number },
 ): Promise<RunningServer> {
   const { server: settings } = runtime.config;
+  const queue = createQueue(runtime);
+  await queue.balancer.start();
   const app = createApp({
-    generate: (request, callOptions) => runtime.router.generate(request, callOptions),
+    balancer: queue.balancer,
+    lanes: queue.lanes,
+    checkRoute: async (request, signal) => {
+      await runtime.router.route(request, { signal });
+    },
+    moderate: async (kind, payload, requested, signal) => {
+      if (!queue.moderator.applies(requested)) return;
+      await queue.moderator.assertAllowed(moderationTexts(kind, payload), signal);
+    },
     listModels: (callOptions) => runtime.router.listModels(callOptions),
     providerStatus: () =>
       runtime.providers.map((provider) => runtime.router.health.status(provider.id)),
+    instanceStatus: () => queue.pool.status(),
     storage: runtime.storage,
     logger: runtime.logger,
-    apiKeys: settings.apiKeys,
+    auth: new ServiceAuth(runtime.config.services, settings.apiKeys),
     maxBodyBytes: settings.maxBodyBytes,
     publicUrl: settings.publicUrl,
     allowPrivateMediaUrls: settings.allowPrivateMediaUrls,
@@ -39,11 +53,13 @@ export async function startServer(
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Streams that are still open would keep close() waiting for their clients.
         if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
+      });
+      await queue.close();
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { toGenRelayError } from '../../core/errors.js';
-import type { StreamPart } from '../../core/stream-part.js';
+import type { QueuedPart, StreamPart } from '../../core/stream-part.js';
+import { isWaiting } from '../pull-until-content.js';
 import type { ChatAnswer, ChatDelta } from './chat-answer.js';
 import { openAIFinishReason } from './chat-completion-body.js';
 import { openAIErrorBody } from './openai-error.js';
@@ -8,6 +9,12 @@ const encoder = new TextEncoder();
 
 function event(data: unknown): Uint8Array {
   return encoder.encode(`data: ${JSON.stringify(data)}\n\n`);
+}
+
+/** `: queued position=3 eta_ms=12000`, as an SSE comment line. */
+function queueComment(part: QueuedPart): Uint8Array {
+  const eta = part.etaMs === undefined ? '' : ` eta_ms=${part.etaMs}`;
+  return encoder.encode(`: queued position=${part.position}${eta}\n\n`);
 }
 
 type Delta = ChatDelta | { role: 'assistant'; content: string } | Record<string, never>;
@@ -49,6 +56,11 @@ export function chatCompletionStream(
         for (;;) {
           const next = await parts.next();
           if (next.done) break;
+          if (isWaiting(next.value)) {
+            // A comment: OpenAI clients skip it; genrelay-aware ones read their place.
+            controller.enqueue(queueComment(next.value));
+            return;
+          }
           const delta = await answer.apply(next.value);
           if (delta !== undefined) {
             controller.enqueue(chunk(choice(delta, null)));

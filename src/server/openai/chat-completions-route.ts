@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { baseUrl } from '../base-url.js';
 import { ImagePublisher } from '../image-publisher.js';
 import { pullUntilContent } from '../pull-until-content.js';
+import { queuedGeneration, requestOwner } from '../queued-generation.js';
 import { readJsonBody } from '../read-json-body.js';
 import { requestSignal } from '../request-signal.js';
 import type { ServerDependencies } from '../server-dependencies.js';
@@ -14,7 +15,9 @@ import { convertChatRequest } from './convert-chat-request.js';
 /** `POST /v1/chat/completions`, streaming and not, as OpenAI answers it. */
 export function chatCompletionsRoute(dependencies: ServerDependencies) {
   const publisher = new ImagePublisher(dependencies.storage);
-  return async (context: Context): Promise<Response> => {
+  return async (
+    context: Context<{ Variables: { service: string } }>,
+  ): Promise<Response> => {
     const body = await readJsonBody(
       context,
       chatCompletionsRequestSchema,
@@ -30,7 +33,12 @@ export function chatCompletionsRoute(dependencies: ServerDependencies) {
       publisher,
       baseUrl(context, dependencies.publicUrl),
     );
-    const parts = dependencies.generate(request, { signal })[Symbol.asyncIterator]();
+    const owner = requestOwner(context.get('service'), body.user, (name) =>
+      context.req.header(name),
+    );
+    const parts = queuedGeneration(dependencies, request, owner, signal)[
+      Symbol.asyncIterator
+    ]();
     if (!body.stream) {
       for (let next = await parts.next(); !next.done; next = await parts.next()) {
         await answer.apply(next.value);

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { UpstreamError } from '../../core/errors.js';
 import { baseUrl } from '../base-url.js';
 import { ImagePublisher } from '../image-publisher.js';
+import { queuedGeneration, requestOwner } from '../queued-generation.js';
 import { readJsonBody } from '../read-json-body.js';
 import { requestSignal } from '../request-signal.js';
 import type { ServerDependencies } from '../server-dependencies.js';
@@ -18,7 +19,9 @@ interface ImageEntry {
 /** `POST /v1/images/generations`: images are stored and returned as our URL or base64. */
 export function imagesRoute(dependencies: ServerDependencies) {
   const publisher = new ImagePublisher(dependencies.storage);
-  return async (context: Context): Promise<Response> => {
+  return async (
+    context: Context<{ Variables: { service: string } }>,
+  ): Promise<Response> => {
     const body = await readJsonBody(
       context,
       imagesRequestSchema,
@@ -27,11 +30,15 @@ export function imagesRoute(dependencies: ServerDependencies) {
     const request = convertImagesRequest(body);
     const origin = baseUrl(context, dependencies.publicUrl);
     const data: ImageEntry[] = [];
-    for await (const part of dependencies.generate(request, {
-      signal: requestSignal(context).signal,
-    })) {
+    const owner = requestOwner(context.get('service'), body.user, (name) =>
+      context.req.header(name),
+    );
+    const { signal } = requestSignal(context);
+    for await (const part of queuedGeneration(dependencies, request, owner, signal)) {
       if (part.type !== 'image' || data.length >= body.n) continue;
-      const image = await publisher.publish(part, origin);
+      const image = await publisher.publish(part, origin, {
+        withData: body.response_format === 'b64_json',
+      });
       const payload =
         body.response_format === 'b64_json' && image.data !== undefined
           ? { b64_json: Buffer.from(image.data).toString('base64') }

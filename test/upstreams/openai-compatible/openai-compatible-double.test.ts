@@ -226,3 +226,73 @@ describe('images', () => {
     await expect(request).rejects.toMatchObject({ param: 'prompt' });
   });
 });
+
+describe('moderations', () => {
+  it('flags the inputs that contain a scripted word, with its categories', async () => {
+    double.flaggedWords = { knife: ['violence'], idiot: ['harassment'] };
+    const result = await client().moderations.create({
+      model: 'omni-moderation-latest',
+      input: ['a calm lake', 'a KNIFE and an idiot'],
+    });
+
+    expect(result.id).toMatch(/^modr-/);
+    expect(result.model).toBe('omni-moderation-latest');
+    const [calm, rude] = result.results;
+    expect(calm?.flagged).toBe(false);
+    expect(Object.values(calm?.categories ?? {}).some(Boolean)).toBe(false);
+    expect(rude?.flagged).toBe(true);
+    expect(rude?.categories).toMatchObject({
+      violence: true,
+      harassment: true,
+      hate: false,
+    });
+    expect(rude?.category_scores.violence).toBeGreaterThan(0.5);
+    expect(rude?.category_applied_input_types.violence).toEqual(['text']);
+    expect(double.requests[0]).toMatchObject({
+      path: '/v1/moderations',
+      body: {
+        model: 'omni-moderation-latest',
+        input: ['a calm lake', 'a KNIFE and an idiot'],
+      },
+    });
+  });
+
+  it('takes a single string and multi-modal text parts', async () => {
+    double.flaggedWords = { knife: ['violence'] };
+    const single = await client().moderations.create({ input: 'knife' });
+    expect(single.results.map((entry) => entry.flagged)).toEqual([true]);
+    const parts = await client().moderations.create({
+      model: 'omni-moderation-latest',
+      input: [
+        { type: 'text', text: 'a knife' },
+        { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } },
+      ],
+    });
+    expect(parts.results.map((entry) => entry.flagged)).toEqual([true, false]);
+  });
+
+  it('checks the bearer key and answers 400 without input', async () => {
+    const keyed = await startOpenAIDouble({ apiKey: 'sk-moderation' });
+    try {
+      const wrongKey = new OpenAI({
+        baseURL: keyed.baseUrl,
+        apiKey: 'sk-wrong',
+        maxRetries: 0,
+        logLevel: 'off',
+      }).moderations.create({ input: 'hello' });
+      await expect(wrongKey).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+      await expect(wrongKey).rejects.toMatchObject({ code: 'invalid_api_key' });
+    } finally {
+      await keyed.close();
+    }
+    const missing = client().moderations.create({} as never);
+    await expect(missing).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+    await expect(missing).rejects.toMatchObject({ param: 'input' });
+  });
+
+  it('answers with the scripted failure behaviours', async () => {
+    double.behaviour = { kind: 'rate-limited', retryAfterSeconds: 7 };
+    const limited = client().moderations.create({ input: 'hello' });
+    await expect(limited).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+  });
+});

@@ -2,11 +2,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { OpenAIDoubleBehaviour } from './behaviour.js';
 import { ModelCatalogue } from './models.js';
+import type { FlaggedWords } from './moderations.js';
 import { serverError } from './openai-errors.js';
 import { type RequestContext, sendError } from './request-context.js';
 import { type ParsedBody, routeRequest } from './route-request.js';
 
 export type { OpenAIDoubleBehaviour } from './behaviour.js';
+export type { FlaggedWords } from './moderations.js';
 
 /** One request as the double received it. */
 export interface RecordedRequest {
@@ -27,6 +29,8 @@ export interface OpenAIDouble {
   /** The behaviour of every model without its own; may be reassigned at any time. */
   behaviour: OpenAIDoubleBehaviour;
   setBehaviour(model: string, behaviour: OpenAIDoubleBehaviour): void;
+  /** What `POST /v1/moderations` flags; may be reassigned at any time. */
+  flaggedWords: FlaggedWords;
   /** Stops the server, ending hanging requests and open sockets. */
   close(): Promise<void>;
 }
@@ -36,6 +40,8 @@ export interface OpenAIDoubleOptions {
   models?: string[];
   /** Default `{ kind: 'normal' }`. */
   behaviour?: OpenAIDoubleBehaviour;
+  /** Moderation inputs containing a word get its categories. Default: nothing flagged. */
+  flaggedWords?: FlaggedWords;
   /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
   apiKey?: string;
   /** Default true; benchmarks turn it off so memory stays flat. */
@@ -56,6 +62,7 @@ export async function startOpenAIDouble(
     apiKey: options.apiKey,
     catalogue,
     behaviourFor: (model: string) => behaviours.get(model) ?? double.behaviour,
+    flaggedWords: () => double.flaggedWords,
   };
 
   const server = createServer((request, response) => {
@@ -92,6 +99,7 @@ export async function startOpenAIDouble(
     requests: [],
     behaviour: options.behaviour ?? { kind: 'normal' },
     setBehaviour: (model, behaviour) => void behaviours.set(model, behaviour),
+    flaggedWords: options.flaggedWords ?? {},
     close: async () => {
       closing.abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,6 +2,7 @@ import type { OpenAIDoubleBehaviour } from './behaviour.js';
 import { handleChatCompletion } from './chat-completions.js';
 import { handleFile, handleImageGeneration } from './images.js';
 import type { ModelCatalogue } from './models.js';
+import { type FlaggedWords, handleModeration } from './moderations.js';
 import {
   invalidApiKey,
   invalidJson,
@@ -16,6 +17,7 @@ export interface DoubleSettings {
   apiKey: string | undefined;
   catalogue: ModelCatalogue;
   behaviourFor(model: string): OpenAIDoubleBehaviour;
+  flaggedWords(): FlaggedWords;
 }
 
 /** A request body: `ok: false` when it is not valid JSON. */
@@ -47,13 +49,24 @@ export async function routeRequest(
     );
   }
   const isChat = path === '/v1/chat/completions';
-  if (method !== 'POST' || (!isChat && path !== '/v1/images/generations')) {
+  const isModeration = path === '/v1/moderations';
+  const isImages = path === '/v1/images/generations';
+  if (method !== 'POST' || !(isChat || isModeration || isImages)) {
     return sendError(context, invalidUrl(method, path));
   }
 
   if (!body.ok) return sendError(context, invalidJson());
   const request = body.value;
   if (!isJsonObject(request)) return sendError(context, invalidType('body', 'an object'));
+  // Moderation models are not in the catalogue, and `model` is optional there.
+  if (isModeration) {
+    return handleModeration(
+      context,
+      request,
+      settings.flaggedWords(),
+      settings.behaviourFor,
+    );
+  }
   const { model } = request;
   if (model === undefined) return sendError(context, missingParameter('model'));
   if (typeof model !== 'string')

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import type { JobSubmission } from '../../balancer/balancer.js';
+import type { JobKind } from '../../balancer/job.js';
+import { jobWork } from '../../balancer/job-work.js';
+import type { LaneDirectory } from '../../balancer/lane-directory.js';
+import { laneName } from '../../balancer/lane-name.js';
+import { InvalidRequestError } from '../../core/errors.js';
+import type { GenerationRequest } from '../../core/generation-request.js';
+import type { JsonValue } from '../../core/json.js';
+import type { PayloadJobKind } from '../../providers/provider.js';
+import { chatCompletionsRequestSchema } from '../openai/chat-completions-schema.js';
+import { convertChatRequest } from '../openai/convert-chat-request.js';
+import { convertImagesRequest } from '../openai/convert-images-request.js';
+import { imagesRequestSchema } from '../openai/images-schema.js';
+import { validationError } from '../validation-error.js';
+import type { JobRequest } from './job-request-schema.js';
+
+/** What admitting a job needs besides the request. */
+export interface AdmissionContext {
+  service: string;
+  lanes: LaneDirectory;
+  /** Throws ModelNotFoundError (404) when no provider serves the request's model. */
+  checkRoute(request: GenerationRequest, signal: AbortSignal): Promise<void>;
+  /** Checks the prompt when asked (see ServerDependencies.moderate). */
+  moderate(
+    kind: JobKind,
+    payload: unknown,
+    requested: boolean,
+    signal: AbortSignal,
+  ): Promise<void>;
+  allowPrivateMediaUrls: boolean;
+  signal: AbortSignal;
+}
+
+// A model job's payload is the OpenAI request of its kind, without what the job says.
+const chatPayloadSchema = chatCompletionsRequestSchema
+  .omit({ model: true, stream: true, stream_options: true })
+  .strict();
+const imagePayloadSchema = imagesRequestSchema
+  .omit({ model: true, response_format: true })
+  .strict();
+
+/** `payload` checked against `schema`; a 400 naming the fields as `payload.…`. */
+function parsePayload<Schema extends z.ZodType>(
+  schema: Schema,
+  payload: unknown,
+): z.output<Schema> {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({
+    ...issue,
+    path: ['payload', ...issue.path],
+  }));
+  throw validationError(new z.ZodError(issues));
+}
+
+/**
+ * A job request checked and turned into what the queue stores: the payload validated for
+ * its kind and executor (or model), the lane that runs it, and its work. Nothing is stored
+ * when anything is wrong: the error names the field.
+ */
+export async function admitJob(
+  request: JobRequest,
+  context: AdmissionContext,
+): Promise<JobSubmission> {
+  const common = {
+    service: context.service,
+    userId: request.user_id,
+    ...(request.chat_id === undefined ? {} : { chatId: request.chat_id }),
+    ...(request.message_id === undefined ? {} : { messageId: request.message_id }),
+    ...(request.request_id === undefined ? {} : { requestId: request.request_id }),
+    ...(request.max_user_queue_size === undefined
+      ? {}
+      : { maxUserQueueSize: request.max_user_queue_size }),
+    tier: request.premium ? ('premium' as const) : ('general' as const),
+    kind: request.kind,
+  };
+  if (request.executor !== undefined) {
+    if (request.kind === 'chat') {
+      throw new InvalidRequestError('kind: executors run images; chat needs a model', {
+        param: 'kind',
+      });
+    }
+    const [executor] = context.lanes.executorsFor(request.executor);
+    const schema = context.lanes.payloadSchema(request.executor, request.kind);
+    const payload = parsePayload(schema, request.payload) as JsonValue;
+    await context.moderate(request.kind, payload, request.moderate, context.signal);
+    const family = executor?.type === 'kandinsky' ? 'kandinsky' : 'automatic1111';
+    return {
+      ...common,
+      lane: laneName.executor(request.executor),
+      payload,
+      work: jobWork(request.kind, family, payload),
+    };
+  }
+  const model = request.model as string;
+  const generation = modelRequest(request, model, context);
+  await context.checkRoute(generation, context.signal);
+  await context.moderate(request.kind, request.payload, request.moderate, context.signal);
+  const payload = generation as unknown as JsonValue;
+  return {
+    ...common,
+    lane: laneName.model(request.kind, model),
+    payload,
+    work: jobWork(request.kind, 'model', payload),
+  };
+}
+
+/** The payload of a model job as the generation request the router runs. */
+function modelRequest(
+  request: JobRequest,
+  model: string,
+  context: AdmissionContext,
+): GenerationRequest {
+  const user = { user: request.user_id };
+  if (request.kind === 'chat') {
+    const body = parsePayload(chatPayloadSchema, request.payload);
+    return {
+      ...convertChatRequest(
+        { ...body, model, stream: true },
+        { allowInsecure: context.allowPrivateMediaUrls },
+      ),
+      ...user,
+    };
+  }
+  if (request.kind === 'text2img') {
+    const body = parsePayload(imagePayloadSchema, request.payload);
+    return {
+      ...convertImagesRequest({ ...body, model, response_format: 'url' }),
+      ...user,
+    };
+  }
+  throw new InvalidRequestError(
+    `kind: ${request.kind as PayloadJobKind} runs on an executor (automatic1111, kandinsky); models take chat and text2img`,
+    { param: 'kind' },
+  );
+}
