@@ -80,7 +80,7 @@ describe('Balancer', () => {
     const submitted = await balancer.submit(job('ann'));
     expect(submitted).toMatchObject({
       created: true,
-      position: 0,
+      estimate: { position: 0, etaMs: 0 },
       job: { state: 'queued' },
     });
     const events = await collect(

@@ -3,7 +3,11 @@ import type { Dispatcher } from './dispatcher.js';
 import { finalStates, type Job, type JobState, type NewJob } from './job.js';
 import type { JobEvent, JobEvents } from './job-events.js';
 import type { JobStore } from './job-store.js';
-import type { QueueEstimate, QueueEstimator } from './queue-estimator.js';
+import {
+  type QueueEstimate,
+  type QueueEstimator,
+  queuedEvent,
+} from './queue-estimator.js';
 import type { QueueWatcher } from './queue-watcher.js';
 import { resultPath } from './result-storage.js';
 
@@ -22,8 +26,8 @@ export interface SubmittedJob {
   job: Job;
   /** False when the request id matched an earlier job, which is returned instead. */
   created: boolean;
-  /** Jobs that start before this one; undefined once it is no longer queued. */
-  position: number | undefined;
+  /** Where it stood when submitted; undefined when it was no longer queued. */
+  estimate: QueueEstimate | undefined;
 }
 
 export interface BalancerParts {
@@ -40,7 +44,22 @@ export interface BalancerParts {
  * and each job's events. A service only ever sees its own jobs.
  */
 export class Balancer {
+  private readonly finishedListeners = new Set<(job: Job) => void>();
+
   constructor(private readonly parts: BalancerParts) {}
+
+  /** Calls `listener` with each job that reaches a final state here (for webhooks). */
+  onFinished(listener: (job: Job) => void): void {
+    this.finishedListeners.add(listener);
+  }
+
+  /** Tells the listeners a job ended; its final state is read back from the store. */
+  async finished(id: string): Promise<void> {
+    if (this.finishedListeners.size === 0) return;
+    const job = await this.parts.store.get(id);
+    if (job === undefined) return;
+    for (const listener of this.finishedListeners) listener(job);
+  }
 
   get store(): JobStore {
     return this.parts.store;
@@ -77,13 +96,13 @@ export class Balancer {
       maxUserQueueSize: asked ?? settings.maxUserQueueSize.default,
       maxQueueSize: settings.maxQueueSize,
     });
+    const estimate = await this.estimate(stored);
     if (created) {
       events.publish(stored.id, { type: 'state', state: 'queued' });
-      await watcher.publish(stored.id);
+      if (estimate !== undefined) events.publish(stored.id, queuedEvent(estimate));
       void dispatcher.wake(stored.lane);
     }
-    const position = await store.position(stored.id);
-    return { job: stored, created, position };
+    return { job: stored, created, estimate };
   }
 
   /** Where a queued job stands and when it should start; undefined once it left the queue. */
@@ -111,6 +130,7 @@ export class Balancer {
     if (job.state === 'canceled' && !this.parts.dispatcher.abort(id)) {
       this.parts.events.publish(id, { type: 'state', state: 'canceled' });
       this.parts.events.end(id);
+      void this.finished(id);
     }
     return job;
   }

@@ -64,6 +64,7 @@ export function createBalancer(options: CreateBalancerOptions): BalancerRuntime 
         : { msPerWork: 500, workPerJob: 8 },
   });
   let watcher: QueueWatcher | undefined;
+  let balancer: Balancer | undefined;
   const dispatcher = new Dispatcher({
     store,
     events,
@@ -77,6 +78,7 @@ export function createBalancer(options: CreateBalancerOptions): BalancerRuntime 
     soleWorker: options.soleWorker,
     durations,
     onStarted: (lane) => watcher?.laneChanged(lane),
+    onFinished: (id) => void balancer?.finished(id),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   const estimator = new QueueEstimator(store, dispatcher, options.lane, durations);
@@ -84,7 +86,7 @@ export function createBalancer(options: CreateBalancerOptions): BalancerRuntime 
     intervalMs: settings.queueUpdateMs,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
-  const balancer = new Balancer({
+  balancer = new Balancer({
     store,
     dispatcher,
     events,

@@ -52,6 +52,8 @@ export interface DispatcherOptions {
   durations: DurationStats;
   /** Told when a lane starts a job: the positions of its waiting jobs changed. */
   onStarted?(lane: string): void;
+  /** Told when a job reaches a final state. */
+  onFinished?(jobId: string): void;
   /**
    * Whether this process is the store's only user (SQLite): then every job still marked
    * running at start was left by a stopped process, whatever its lease says.
@@ -322,6 +324,7 @@ export class Dispatcher {
   private finish(jobId: string, state: 'succeeded' | 'failed' | 'canceled') {
     this.options.events.publish(jobId, { type: 'state', state });
     this.options.events.end(jobId);
+    this.options.onFinished?.(jobId);
   }
 
   private selector(lane: string): TierSelector {

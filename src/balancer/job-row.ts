@@ -10,6 +10,7 @@ export interface JobRow {
   chat_id: string | null;
   message_id: string | null;
   request_id: string | null;
+  webhook: string | null;
   tier: string;
   kind: string;
   lane: string;
@@ -35,6 +36,7 @@ export function jobFromRow(row: JobRow): Job {
     ...(row.chat_id === null ? {} : { chatId: row.chat_id }),
     ...(row.message_id === null ? {} : { messageId: row.message_id }),
     ...(row.request_id === null ? {} : { requestId: row.request_id }),
+    ...(row.webhook === null ? {} : { webhook: row.webhook }),
     tier: row.tier as JobTier,
     kind: row.kind as JobKind,
     lane: row.lane,

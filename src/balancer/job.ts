@@ -31,6 +31,8 @@ export interface NewJob {
   payload: JsonValue;
   /** How much work it is (megapixels × steps, or tokens), for ETAs; 1 when unknown. */
   work?: number;
+  /** Where its final event is POSTed (else the service's configured webhook, if any). */
+  webhook?: string;
 }
 
 export interface JobError {

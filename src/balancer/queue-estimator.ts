@@ -1,3 +1,4 @@
+import type { QueuedPart } from '../core/stream-part.js';
 import type { Dispatcher, LaneExecutor } from './dispatcher.js';
 import type { DurationStats } from './duration-stats.js';
 import type { Job } from './job.js';
@@ -10,6 +11,16 @@ export interface QueueEstimate {
   etaMs?: number;
   /** Expected milliseconds it runs, for its size on its lane (the Devoid `avg_time`). */
   avgTimeMs: number;
+}
+
+/** The `queued` event that tells a job where it stands. */
+export function queuedEvent(estimate: QueueEstimate): QueuedPart {
+  return {
+    type: 'queued',
+    position: estimate.position,
+    avgTimeMs: estimate.avgTimeMs,
+    ...(estimate.etaMs === undefined ? {} : { etaMs: estimate.etaMs }),
+  };
 }
 
 /** The queued work of a lane is read at most this often: a sum over its queued jobs. */

@@ -1,7 +1,7 @@
 import { type Logger, silentLogger } from '../core/logger.js';
 import type { JobEvents } from './job-events.js';
 import type { JobStore } from './job-store.js';
-import type { QueueEstimator } from './queue-estimator.js';
+import { type QueueEstimator, queuedEvent } from './queue-estimator.js';
 
 export interface QueueWatcherOptions {
   /** Every queued job someone listens to hears its place at least this often. */
@@ -58,12 +58,7 @@ export class QueueWatcher {
     this.lanes.set(jobId, job.lane);
     const estimate = await this.estimator.estimate(job);
     if (estimate === undefined) return;
-    this.events.publish(jobId, {
-      type: 'queued',
-      position: estimate.position,
-      avgTimeMs: estimate.avgTimeMs,
-      ...(estimate.etaMs === undefined ? {} : { etaMs: estimate.etaMs }),
-    });
+    this.events.publish(jobId, queuedEvent(estimate));
   }
 
   close(): void {

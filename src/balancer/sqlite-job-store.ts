@@ -183,6 +183,7 @@ export class SqliteJobStore implements JobStore {
       job.chatId ?? null,
       job.messageId ?? null,
       job.requestId ?? null,
+      job.webhook ?? null,
       job.tier,
       job.kind,
       job.lane,

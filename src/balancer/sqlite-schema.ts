@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   chat_id TEXT,
   message_id TEXT,
   request_id TEXT,
+  webhook TEXT,
   tier TEXT NOT NULL,
   kind TEXT NOT NULL,
   lane TEXT NOT NULL,

@@ -22,9 +22,9 @@ const queries = {
   jobByRequest: sql('SELECT * FROM jobs WHERE service = ? AND request_id = ?'),
   runningJob: sql("SELECT * FROM jobs WHERE id = ? AND state = 'running' AND worker = ?"),
   insertJob: sql(
-    `INSERT INTO jobs (id, service, user_id, chat_id, message_id, request_id, tier, kind,
-         lane, payload, work, state, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
+    `INSERT INTO jobs (id, service, user_id, chat_id, message_id, request_id, webhook, tier,
+         kind, lane, payload, work, state, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
   ),
   startJob: sql(
     `UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { moderationSettingsSchema } from '../balancer/moderation/moderation-settings.js';
 import { s3StorageSettingsSchema } from '../balancer/s3-storage-settings.js';
 import { webhookSettingsSchema } from '../balancer/webhook-settings.js';
+import { websocketSettingsSchema } from '../server/websocket/websocket-settings.js';
 
 export const defaultPort = 8787;
 
@@ -110,6 +111,7 @@ export const configSchema = z.strictObject({
   storage: z.strictObject({ s3: s3StorageSettingsSchema.optional() }).prefault({}),
   moderation: moderationSettingsSchema.prefault({}),
   webhooks: webhookSettingsSchema.prefault({}),
+  websocket: websocketSettingsSchema.prefault({}),
   /**
    * Adds the built-in instances that are not configured: the public Spaces, and the API
    * providers whose keys are in the environment. Off: only what `providers` lists.

@@ -27,6 +27,8 @@ export interface ServerDependencies {
     requested: boolean,
     signal: AbortSignal,
   ): Promise<void>;
+  /** A job's webhook URL checked (a 400 naming `webhook` otherwise), as it is stored. */
+  checkWebhook(url: string): string;
   listModels(options: CallOptions): Promise<ModelListing[]>;
   providerStatus(): ProviderHealthStatus[];
   instanceStatus(): InstanceStatus[];

@@ -1,16 +1,23 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { moderationTexts } from '../balancer/moderation/moderation-texts.js';
+import { validateWebhookUrl } from '../balancer/validate-webhook-url.js';
 import { createQueue } from '../runtime/create-queue.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { createApp } from './create-app.js';
+import { jobBody } from './jobs/job-body.js';
+import type { ServerDependencies } from './server-dependencies.js';
 import { ServiceAuth } from './service-auth.js';
+import { attachWebsocketApi, type WebsocketApi } from './websocket/attach-websocket-api.js';
 
 export interface RunningServer {
   /** Like `http://127.0.0.1:8787`. */
   url: string;
   /** Stops accepting connections and ends the open ones. */
   close(): Promise<void>;
+  /** The websocket API on the same port. */
+  websocket: WebsocketApi;
 }
 
 /** Serves the HTTP API for a runtime on `host:port` (port 0 picks a free one). */
@@ -21,7 +28,7 @@ export async function startServer(
   const { server: settings } = runtime.config;
   const queue = createQueue(runtime);
   await queue.balancer.start();
-  const app = createApp({
+  const dependencies: ServerDependencies = {
     balancer: queue.balancer,
     lanes: queue.lanes,
     checkRoute: async (request, signal) => {
@@ -31,6 +38,10 @@ export async function startServer(
       if (!queue.moderator.applies(requested)) return;
       await queue.moderator.assertAllowed(moderationTexts(kind, payload), signal);
     },
+    checkWebhook: (url) =>
+      validateWebhookUrl(url, {
+        allowPrivateUrls: runtime.config.webhooks.allowPrivateUrls,
+      }).href,
     listModels: (callOptions) => runtime.router.listModels(callOptions),
     providerStatus: () =>
       runtime.providers.map((provider) => runtime.router.health.status(provider.id)),
@@ -41,7 +52,8 @@ export async function startServer(
     maxBodyBytes: settings.maxBodyBytes,
     publicUrl: settings.publicUrl,
     allowPrivateMediaUrls: settings.allowPrivateMediaUrls,
-  });
+  };
+  const app = createApp(dependencies);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve(
       { fetch: app.fetch, hostname: options.host, port: options.port },
@@ -49,11 +61,36 @@ export async function startServer(
     );
     started.once('error', reject);
   });
+  const websocket = attachWebsocketApi(
+    server as Server,
+    dependencies,
+    runtime.config.websocket,
+  );
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const origin = settings.publicUrl ?? `http://${host}:${address.port}`;
+  queue.balancer.onFinished((job) => {
+    const url = queue.webhooks.urlFor(job.service, job.webhook);
+    if (url === undefined) return;
+    void jobBody(job, { storage: runtime.storage, origin }).then(
+      (body) =>
+        queue.webhooks.send(
+          url,
+          { type: 'job.finished', job: body },
+          {
+            service: job.service,
+            jobId: job.id,
+          },
+        ),
+      (error: unknown) =>
+        runtime.logger.warn({ error, job: job.id }, 'webhook not built'),
+    );
+  });
   return {
     url: `http://${host}:${address.port}`,
+    websocket,
     close: async () => {
+      await websocket.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Streams that are still open would keep close() waiting for their clients.

@@ -28,6 +28,7 @@ export interface AdmissionContext {
     requested: boolean,
     signal: AbortSignal,
   ): Promise<void>;
+  checkWebhook(url: string): string;
   allowPrivateMediaUrls: boolean;
   signal: AbortSignal;
 }
@@ -72,6 +73,9 @@ export async function admitJob(
     ...(request.max_user_queue_size === undefined
       ? {}
       : { maxUserQueueSize: request.max_user_queue_size }),
+    ...(request.webhook === undefined
+      ? {}
+      : { webhook: context.checkWebhook(request.webhook) }),
     tier: request.premium ? ('premium' as const) : ('general' as const),
     kind: request.kind,
   };

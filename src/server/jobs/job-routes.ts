@@ -43,12 +43,15 @@ export function jobRoutes(dependencies: ServerDependencies) {
         lanes: dependencies.lanes,
         checkRoute: dependencies.checkRoute,
         moderate: dependencies.moderate,
+        checkWebhook: dependencies.checkWebhook,
         allowPrivateMediaUrls: dependencies.allowPrivateMediaUrls,
         signal: requestSignal(context).signal,
       });
-      const { job, created } = await balancer.submit(submission);
-      const body = jobBody(job, links(context), await balancer.estimate(job));
-      return context.json(await body, created ? 202 : 200);
+      const { job, created, estimate } = await balancer.submit(submission);
+      return context.json(
+        await jobBody(job, links(context), estimate),
+        created ? 202 : 200,
+      );
     },
 
     get: async (context: ServiceContext) =>

@@ -1,0 +1,193 @@
+import type { Job, JobKind } from '../../balancer/job.js';
+import type { JobEvent } from '../../balancer/job-events.js';
+import { parseLaneName } from '../../balancer/lane-name.js';
+import type { ResultStorage } from '../../balancer/result-storage.js';
+import type { QueuedPart } from '../../core/stream-part.js';
+import { resultUrl } from '../result-url.js';
+import type { ResponseFormat } from './client-message-schema.js';
+
+/** The Devoid `gen_status` values, plus `progress`, `preview` and `canceled`. */
+export type GenStatus =
+  | 'queued'
+  | 'generating'
+  | 'progress'
+  | 'preview'
+  | 'ok'
+  | 'error'
+  | 'canceled';
+
+/** What every response about a job carries: which job, whose, and what it is. */
+export interface ResponseHeader {
+  message_type: 'response';
+  request_id: string | null;
+  object_id: string;
+  service: string;
+  executor?: string;
+  model?: string;
+  gen_type: JobKind;
+  service_info: { user_id: string; chat_id: string | null; message_id: string | null };
+  settings: { premium: boolean };
+}
+
+export type ResponseMessage = ResponseHeader & {
+  gen_status: GenStatus;
+  [field: string]: unknown;
+};
+
+export interface ResponseOptions {
+  storage: ResultStorage;
+  /** Where clients reach this server, for result URLs. */
+  origin: string;
+  responseFormat: ResponseFormat;
+  /** The job as stored now: a final response is built from what the store holds. */
+  load(): Promise<Job>;
+}
+
+interface StoredImage {
+  key: string;
+  mediaType: string;
+  width?: number;
+  height?: number;
+  seed?: number;
+}
+
+/**
+ * A job's events as the websocket's responses. Parts a Devoid client has no use for
+ * (provider, text deltas, finish, attempts that will be retried) are left out; the final
+ * response is built from the stored job, so a replay after the events expired reads the same.
+ */
+export async function* responseMessages(
+  job: Job,
+  events: AsyncIterable<JobEvent>,
+  options: ResponseOptions,
+): AsyncGenerator<ResponseMessage> {
+  const header = responseHeader(job);
+  for await (const event of events) {
+    if (event.type === 'queued') {
+      yield { ...header, gen_status: 'queued', ...queuedFields(event) };
+    } else if (event.type === 'progress') {
+      yield {
+        ...header,
+        gen_status: 'progress',
+        progress: {
+          fraction: event.fraction ?? null,
+          step: event.step ?? null,
+          total: event.total ?? null,
+          eta_ms: event.etaMs ?? null,
+        },
+      };
+    } else if (event.type === 'image-preview') {
+      const inline = event.data !== undefined;
+      yield {
+        ...header,
+        gen_status: 'preview',
+        preview: {
+          content_type: inline ? 'base64' : 'image_url',
+          content: inline
+            ? Buffer.from(event.data as Uint8Array).toString('base64')
+            : (event.url ?? null),
+          media_type: event.mediaType,
+        },
+      };
+    } else if (event.type === 'state' && event.state === 'running') {
+      yield {
+        ...header,
+        gen_status: 'generating',
+        attempt: event.attempt ?? null,
+        instance: event.instance ?? null,
+      };
+    } else if (event.type === 'state' && event.state !== 'queued') {
+      const stored = await options.load();
+      if (event.state === 'succeeded') yield await okMessage(header, stored, options);
+      else if (event.state === 'canceled') yield { ...header, gen_status: 'canceled' };
+      else yield errorMessage(header, stored);
+      return;
+    }
+  }
+}
+
+export function responseHeader(job: Job): ResponseHeader {
+  const lane = parseLaneName(job.lane);
+  return {
+    message_type: 'response',
+    request_id: job.requestId ?? null,
+    object_id: job.id,
+    service: job.service,
+    ...(lane?.type === 'executor' ? { executor: lane.executor } : {}),
+    ...(lane?.type === 'model' ? { model: lane.model } : {}),
+    gen_type: job.kind,
+    service_info: {
+      user_id: job.userId,
+      chat_id: job.chatId ?? null,
+      message_id: job.messageId ?? null,
+    },
+    settings: { premium: job.tier === 'premium' },
+  };
+}
+
+/**
+ * Devoid's `avg_time` was the seconds until the result: the wait plus the run. Without a
+ * live executor there is no wait to tell, as Devoid's None was.
+ */
+function queuedFields(event: QueuedPart) {
+  const avgTime =
+    event.etaMs === undefined
+      ? null
+      : Math.round((event.etaMs + (event.avgTimeMs ?? 0)) / 10) / 100;
+  return { avg_time: avgTime, position: event.position, eta_ms: event.etaMs ?? null };
+}
+
+async function okMessage(
+  header: ResponseHeader,
+  job: Job,
+  options: ResponseOptions,
+): Promise<ResponseMessage> {
+  const result = (job.result ?? {}) as { text?: string; images?: StoredImage[] };
+  const stored = result.images ?? [];
+  const images = await Promise.all(
+    stored.map(async (image) => ({
+      url: await resultUrl(options.storage, image.key, options.origin),
+      media_type: image.mediaType,
+      width: image.width ?? null,
+      height: image.height ?? null,
+      seed: image.seed ?? null,
+    })),
+  );
+  const first = stored[0];
+  const base64 =
+    options.responseFormat === 'base64' && first !== undefined
+      ? await readBase64(options.storage, first.key)
+      : undefined;
+  const isText = job.kind === 'chat' || (result.text !== undefined && first === undefined);
+  return {
+    ...header,
+    gen_status: 'ok',
+    result: {
+      content_type: isText ? 'text' : base64 === undefined ? 'image_url' : 'base64',
+      content: isText ? (result.text ?? '') : (base64 ?? images[0]?.url ?? null),
+      file_name: first?.key ?? null,
+      images,
+      ...(result.text === undefined ? {} : { text: result.text }),
+    },
+  };
+}
+
+/** Devoid sent the error as the result's text (and, by a bug, always sent null there). */
+function errorMessage(header: ResponseHeader, job: Job): ResponseMessage {
+  const error = job.error ?? { code: 'internal_error', message: 'The job failed.' };
+  return {
+    ...header,
+    gen_status: 'error',
+    error: { code: error.code, message: error.message },
+    result: { content_type: 'text', content: error.message, file_name: null },
+  };
+}
+
+async function readBase64(
+  storage: ResultStorage,
+  key: string,
+): Promise<string | undefined> {
+  const file = await storage.open(key);
+  if (file === undefined) return undefined;
+  return Buffer.from(await new Response(file.body).arrayBuffer()).toString('base64');
+}
