@@ -30,6 +30,12 @@ export interface SubmittedJob {
   estimate: QueueEstimate | undefined;
 }
 
+/** Hears of jobs that end: `wants` decides from the job as submitted. */
+export interface FinishedListener {
+  wants(job: Job): boolean;
+  finished(job: Job): void;
+}
+
 export interface BalancerParts {
   store: JobStore;
   dispatcher: Dispatcher;
@@ -44,21 +50,27 @@ export interface BalancerParts {
  * and each job's events. A service only ever sees its own jobs.
  */
 export class Balancer {
-  private readonly finishedListeners = new Set<(job: Job) => void>();
+  private readonly finishedListeners = new Set<FinishedListener>();
 
   constructor(private readonly parts: BalancerParts) {}
 
-  /** Calls `listener` with each job that reaches a final state here (for webhooks). */
-  onFinished(listener: (job: Job) => void): void {
+  /** Tells `listener` of each job that reaches a final state here (for webhooks). */
+  onFinished(listener: FinishedListener): void {
     this.finishedListeners.add(listener);
   }
 
-  /** Tells the listeners a job ended; its final state is read back from the store. */
-  async finished(id: string): Promise<void> {
-    if (this.finishedListeners.size === 0) return;
-    const job = await this.parts.store.get(id);
-    if (job === undefined) return;
-    for (const listener of this.finishedListeners) listener(job);
+  /**
+   * Tells the listeners that want the job that it ended; only then is its final state read
+   * back from the store, so jobs nobody follows cost no read.
+   */
+  async finished(job: Job): Promise<void> {
+    const listeners = [...this.finishedListeners].filter((listener) =>
+      listener.wants(job),
+    );
+    if (listeners.length === 0) return;
+    const stored = await this.parts.store.get(job.id);
+    if (stored === undefined) return;
+    for (const listener of listeners) listener.finished(stored);
   }
 
   get store(): JobStore {
@@ -82,7 +94,14 @@ export class Balancer {
     this.parts.dispatcher.wakeAll();
   }
 
-  async submit(submission: JobSubmission): Promise<SubmittedJob> {
+  /**
+   * Admits a job under the caps. `estimate: false` skips working out its place (callers
+   * that follow its events hear it anyway).
+   */
+  async submit(
+    submission: JobSubmission,
+    options: { estimate?: boolean } = {},
+  ): Promise<SubmittedJob> {
     const { maxUserQueueSize: asked, ...job } = submission;
     const { settings, store, events, dispatcher, watcher } = this.parts;
     const { ceiling } = settings.maxUserQueueSize;
@@ -96,7 +115,7 @@ export class Balancer {
       maxUserQueueSize: asked ?? settings.maxUserQueueSize.default,
       maxQueueSize: settings.maxQueueSize,
     });
-    const estimate = await this.estimate(stored);
+    const estimate = options.estimate === false ? undefined : await this.estimate(stored);
     if (created) {
       events.publish(stored.id, { type: 'state', state: 'queued' });
       if (estimate !== undefined) events.publish(stored.id, queuedEvent(estimate));
@@ -130,7 +149,7 @@ export class Balancer {
     if (job.state === 'canceled' && !this.parts.dispatcher.abort(id)) {
       this.parts.events.publish(id, { type: 'state', state: 'canceled' });
       this.parts.events.end(id);
-      void this.finished(id);
+      void this.finished(job);
     }
     return job;
   }
@@ -144,15 +163,19 @@ export class Balancer {
     id: string,
     service: string,
     signal: AbortSignal,
+    /** The job, when the caller just submitted it (saves reading it again). */
+    known?: Job,
   ): Promise<AsyncIterable<JobEvent>> {
     const { events, watcher } = this.parts;
-    const job = await this.get(id, service);
+    const job =
+      known?.id === id && known.service === service ? known : await this.get(id, service);
     if (!events.has(id)) {
       if (finalStates.includes(job.state)) return storedEvents(job);
       events.publish(id, { type: 'state', state: job.state, attempt: job.attempts });
     }
     const subscription = events.subscribe(id, signal);
-    await watcher.publish(id);
+    // A job just submitted was told its place already; a late subscriber hears it fresh.
+    if (known === undefined) await watcher.publish(id);
     return subscription;
   }
 }

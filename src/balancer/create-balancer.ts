@@ -78,7 +78,7 @@ export function createBalancer(options: CreateBalancerOptions): BalancerRuntime 
     soleWorker: options.soleWorker,
     durations,
     onStarted: (lane) => watcher?.laneChanged(lane),
-    onFinished: (id) => void balancer?.finished(id),
+    onFinished: (job) => void balancer?.finished(job),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   const estimator = new QueueEstimator(store, dispatcher, options.lane, durations);

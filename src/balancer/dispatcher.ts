@@ -53,7 +53,7 @@ export interface DispatcherOptions {
   /** Told when a lane starts a job: the positions of its waiting jobs changed. */
   onStarted?(lane: string): void;
   /** Told when a job reaches a final state. */
-  onFinished?(jobId: string): void;
+  onFinished?(job: Job): void;
   /**
    * Whether this process is the store's only user (SQLite): then every job still marked
    * running at start was left by a stopped process, whatever its lease says.
@@ -210,7 +210,7 @@ export class Dispatcher {
         retryable: false,
         ...error,
       });
-      this.finish(job.id, 'failed');
+      this.finish(job, 'failed');
     }
   }
 
@@ -267,7 +267,7 @@ export class Dispatcher {
             ? (tokens ?? Math.ceil((text?.length ?? 0) / 4))
             : (job.work ?? 1);
         durations.record(job.lane, Math.max(work, 1), Date.now() - startedAt);
-        this.finish(job.id, 'succeeded');
+        this.finish(job, 'succeeded');
       }
     } catch (thrown) {
       await this.failed(job, executor, slot.instance, controller.signal.reason ?? thrown);
@@ -287,7 +287,7 @@ export class Dispatcher {
     if (this.stopped) return;
     const error = toGenRelayError(thrown);
     if (error.code === 'canceled') {
-      this.finish(job.id, 'canceled');
+      this.finish(job, 'canceled');
       return;
     }
     const retry = {
@@ -312,7 +312,7 @@ export class Dispatcher {
       retryable: error.retryable,
       ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
     });
-    if (fatal) this.finish(job.id, 'failed');
+    if (fatal) this.finish(job, 'failed');
     else if (state === 'queued')
       this.options.events.publish(job.id, { type: 'state', state: 'queued' });
     this.logger.warn(
@@ -321,10 +321,10 @@ export class Dispatcher {
     );
   }
 
-  private finish(jobId: string, state: 'succeeded' | 'failed' | 'canceled') {
-    this.options.events.publish(jobId, { type: 'state', state });
-    this.options.events.end(jobId);
-    this.options.onFinished?.(jobId);
+  private finish(job: Job, state: 'succeeded' | 'failed' | 'canceled') {
+    this.options.events.publish(job.id, { type: 'state', state });
+    this.options.events.end(job.id);
+    this.options.onFinished?.(job);
   }
 
   private selector(lane: string): TierSelector {

@@ -58,10 +58,15 @@ export async function* queuedGeneration(
     work: jobWork(kind, 'model', payload),
   };
   const { balancer } = dependencies;
-  const { job } = await balancer.submit(submission);
+  const { job } = await balancer.submit(submission, { estimate: false });
   let finished = false;
   try {
-    for await (const event of await balancer.subscribe(job.id, owner.service, signal)) {
+    for await (const event of await balancer.subscribe(
+      job.id,
+      owner.service,
+      signal,
+      job,
+    )) {
       if (event.type !== 'state') {
         // The job's own failure is told by its final state, below; others are fallbacks.
         if (event.type !== 'error' || !event.fatal) {

@@ -9,7 +9,10 @@ import { createApp } from './create-app.js';
 import { jobBody } from './jobs/job-body.js';
 import type { ServerDependencies } from './server-dependencies.js';
 import { ServiceAuth } from './service-auth.js';
-import { attachWebsocketApi, type WebsocketApi } from './websocket/attach-websocket-api.js';
+import {
+  attachWebsocketApi,
+  type WebsocketApi,
+} from './websocket/attach-websocket-api.js';
 
 export interface RunningServer {
   /** Like `http://127.0.0.1:8787`. */
@@ -69,22 +72,24 @@ export async function startServer(
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const origin = settings.publicUrl ?? `http://${host}:${address.port}`;
-  queue.balancer.onFinished((job) => {
-    const url = queue.webhooks.urlFor(job.service, job.webhook);
-    if (url === undefined) return;
-    void jobBody(job, { storage: runtime.storage, origin }).then(
-      (body) =>
-        queue.webhooks.send(
-          url,
-          { type: 'job.finished', job: body },
-          {
-            service: job.service,
-            jobId: job.id,
-          },
-        ),
-      (error: unknown) =>
-        runtime.logger.warn({ error, job: job.id }, 'webhook not built'),
-    );
+  queue.balancer.onFinished({
+    wants: (job) => queue.webhooks.urlFor(job.service, job.webhook) !== undefined,
+    finished: (job) => {
+      const url = queue.webhooks.urlFor(job.service, job.webhook) as string;
+      void jobBody(job, { storage: runtime.storage, origin }).then(
+        (body) =>
+          queue.webhooks.send(
+            url,
+            { type: 'job.finished', job: body },
+            {
+              service: job.service,
+              jobId: job.id,
+            },
+          ),
+        (error: unknown) =>
+          runtime.logger.warn({ error, job: job.id }, 'webhook not built'),
+      );
+    },
   });
   return {
     url: `http://${host}:${address.port}`,

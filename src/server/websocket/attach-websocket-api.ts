@@ -36,7 +36,9 @@ export function attachWebsocketApi(
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const credentials = upgradeCredentials(request);
     if (credentials === undefined) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.end(
+        'HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+      );
       socket.destroy();
       return;
     }

@@ -56,10 +56,13 @@ export const requestMessageSchema = z
     /** Where the job's final event is POSTed. */
     webhook: z.string().min(1).max(2048).optional(),
   })
-  .refine((message) => (message.model === undefined) !== (message.executor === undefined), {
-    error: 'give either executor or model',
-    path: ['executor'],
-  });
+  .refine(
+    (message) => (message.model === undefined) !== (message.executor === undefined),
+    {
+      error: 'give either executor or model',
+      path: ['executor'],
+    },
+  );
 
 export const cancelMessageSchema = z
   .strictObject({ message_type: z.literal('cancel'), ...jobReference })
@@ -86,5 +89,9 @@ export type AuthMessage = z.infer<typeof authMessageSchema>;
 export type RequestMessage = z.infer<typeof requestMessageSchema>;
 export type CancelMessage = z.infer<typeof cancelMessageSchema>;
 export type SubscribeMessage = z.infer<typeof subscribeMessageSchema>;
-export type ClientMessage = AuthMessage | RequestMessage | CancelMessage | SubscribeMessage;
+export type ClientMessage =
+  | AuthMessage
+  | RequestMessage
+  | CancelMessage
+  | SubscribeMessage;
 export type ResponseFormat = z.infer<typeof responseFormat>;

@@ -158,7 +158,8 @@ async function okMessage(
     options.responseFormat === 'base64' && first !== undefined
       ? await readBase64(options.storage, first.key)
       : undefined;
-  const isText = job.kind === 'chat' || (result.text !== undefined && first === undefined);
+  const isText =
+    job.kind === 'chat' || (result.text !== undefined && first === undefined);
   return {
     ...header,
     gen_status: 'ok',

@@ -15,7 +15,9 @@ const devoidPath = /^\/ws\/([\w.-]+)\/?$/;
  * The credentials of an upgrade to `/v1/ws` or Devoid's `/ws/{service}`; undefined for
  * any other path.
  */
-export function upgradeCredentials(request: IncomingMessage): UpgradeCredentials | undefined {
+export function upgradeCredentials(
+  request: IncomingMessage,
+): UpgradeCredentials | undefined {
   const path = new URL(request.url ?? '/', 'http://server').pathname;
   const devoid = devoidPath.exec(path);
   if (devoid === null && path !== '/v1/ws' && path !== '/v1/ws/') return undefined;

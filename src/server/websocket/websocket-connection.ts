@@ -55,7 +55,7 @@ export class WebsocketConnection {
   private authTimer: NodeJS.Timeout | undefined;
   /** The jobs this connection follows, each subscription's abort. */
   private readonly follows = new Map<string, AbortController>();
-  /** Request ids seen here → their job's id (undefined when admission failed). */
+  /** Request ids of the unfinished jobs here → their job's id, once admitted. */
   private readonly requests = new Map<string, Promise<string | undefined>>();
   private readonly life = new AbortController();
 
@@ -93,7 +93,10 @@ export class WebsocketConnection {
     const fitting =
       bytes.length <= maxReasonBytes
         ? reason
-        : bytes.subarray(0, maxReasonBytes).toString('utf8').replace(/\uFFFD$/, '');
+        : bytes
+            .subarray(0, maxReasonBytes)
+            .toString('utf8')
+            .replace(/\uFFFD$/, '');
     if (this.socket.readyState === WebSocket.OPEN) this.socket.close(code, fitting);
   }
 
@@ -136,12 +139,35 @@ export class WebsocketConnection {
     }
     clearTimeout(this.authTimer);
     this.service = service;
+    this.sendReady(service);
+  }
+
+  private sendReady(service: string): void {
     this.send({
       message_type: 'info',
       event: 'ready',
       service,
       connection_id: this.options.id,
     });
+  }
+
+  /**
+   * A client that always sends its token (the SDK does) may find itself authenticated
+   * already (headers, an open server): the same service is told `ready` again.
+   */
+  private reauthenticate(token: string, service: string): void {
+    try {
+      if (this.options.dependencies.auth.authenticate(token) === service) {
+        this.sendReady(service);
+        return;
+      }
+    } catch {
+      // A wrong token on a connection that is in: refused below, the connection stays.
+    }
+    this.replyError(
+      new InvalidRequestError(`Already authenticated as service "${service}"`),
+      {},
+    );
   }
 
   private receive(data: RawData, isBinary: boolean): void {
@@ -159,7 +185,8 @@ export class WebsocketConnection {
 
   private handle(message: ClientMessage): void {
     if (this.service === undefined) {
-      if (message.message_type === 'auth') this.authenticate(message.token, message.service);
+      if (message.message_type === 'auth')
+        this.authenticate(message.token, message.service);
       else {
         this.replyError(
           new AuthenticationError(
@@ -172,10 +199,7 @@ export class WebsocketConnection {
     }
     switch (message.message_type) {
       case 'auth':
-        this.replyError(
-          new InvalidRequestError(`Already authenticated as service "${this.service}"`),
-          {},
-        );
+        this.reauthenticate(message.token, this.service);
         return;
       case 'request':
         this.request(message, this.service);
@@ -192,7 +216,12 @@ export class WebsocketConnection {
   private request(message: RequestMessage, service: string): void {
     // A request without an id gets one, so it can be canceled by id on this connection.
     const requestId = message.request_id ?? randomUUID();
-    this.requests.set(requestId, this.submit(message, requestId, service));
+    const admitted = this.submit(message, requestId, service);
+    this.requests.set(requestId, admitted);
+    void admitted.then((id) => {
+      if (id === undefined && this.requests.get(requestId) === admitted)
+        this.requests.delete(requestId);
+    });
   }
 
   private async submit(
@@ -308,7 +337,12 @@ export class WebsocketConnection {
         this.replyError(thrown, { requestId: job.requestId, objectId: job.id });
     } finally {
       controller.abort();
-      if (this.follows.get(job.id) === controller) this.follows.delete(job.id);
+      // Forgotten once followed to the end, so a long-lived connection holds only its
+      // unfinished jobs.
+      if (this.follows.get(job.id) === controller) {
+        this.follows.delete(job.id);
+        if (job.requestId !== undefined) this.requests.delete(job.requestId);
+      }
     }
   }
 

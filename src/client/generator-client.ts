@@ -1,0 +1,485 @@
+import { ClientHandlers, type HandlerSignatures } from './client-handlers.js';
+import type {
+  ChatParams,
+  GenerationParams,
+  Img2ImgParams,
+  Mix2ImgParams,
+  Text2ImgParams,
+} from './generation-params.js';
+import { GeneratorError, type GeneratorErrorCode } from './generator-error.js';
+import { isFinalUpdate } from './job-update.js';
+import { newRequestId } from './new-request-id.js';
+import { type ReconnectSettings, reconnectDelay } from './reconnect-delay.js';
+import { toJobUpdate } from './to-job-update.js';
+import { toWireRequest } from './to-wire-request.js';
+import { type GenerationJob, TrackedJob } from './tracked-job.js';
+import type { WebSocketConstructor, WebSocketLike } from './websocket-like.js';
+import { websocketUrl } from './websocket-url.js';
+import type { GenType, ServerMessage, WireError, WireResponse } from './wire-messages.js';
+
+export interface GeneratorClientOptions {
+  /** The server (`http://host:8787`, `wss://…`); `/v1/ws` is added to a bare address. */
+  endpoint: string;
+  /** The service the token belongs to (checked by the server when given). */
+  service?: string;
+  /** The service's token; none for an open server. */
+  token?: string;
+  /** The websocket class: default the global one; on Node 20 pass the `ws` package's. */
+  WebSocket?: WebSocketConstructor;
+  /** Waits between reconnect attempts: doubling, with jitter. Default 500 ms to 30 s. */
+  reconnect?: Partial<ReconnectSettings>;
+  /** The longest a request or cancel waits for a connection before failing. Default 30 s. */
+  requestTimeoutMs?: number;
+}
+
+/** Close codes after which trying again cannot help: the credentials are wrong. */
+const authenticationCloses = new Set([4001, 4008]);
+/** Final jobs remembered, so a replayed final response is not reported twice. */
+const rememberedFinals = 1000;
+
+interface Waiter {
+  resolve(): void;
+  reject(error: GeneratorError): void;
+}
+
+/**
+ * The genrelay websocket API for a service: Devoid's GeneratorClient, with request ids,
+ * cancel, progress and previews, and a connection that comes back by itself. Jobs survive
+ * a dropped connection: after reconnecting the client follows each unfinished job again
+ * and receives what it missed (earlier updates may come again; the final one comes once).
+ */
+export class GeneratorClient {
+  private readonly url: string;
+  private readonly WebSocketClass: WebSocketConstructor;
+  private readonly reconnect: ReconnectSettings;
+  private readonly requestTimeoutMs: number;
+  private readonly handlers = new ClientHandlers();
+  /** Unfinished jobs by request id, and by object id once known. */
+  private readonly jobs = new Map<string, TrackedJob>();
+  private readonly objectIds = new Map<string, TrackedJob>();
+  private readonly finished = new Set<string>();
+  private readonly readyWaiters = new Set<Waiter>();
+  /** Cancels waiting for their job's final response, by object id. */
+  private readonly cancels = new Map<string, Set<Waiter>>();
+  private socket: WebSocketLike | undefined;
+  private socketClosed: Promise<void> = Promise.resolve();
+  private ready = false;
+  private started = false;
+  private stopped: GeneratorError | undefined;
+  private attempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly options: GeneratorClientOptions) {
+    const fallback = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    const WebSocketClass = options.WebSocket ?? fallback;
+    if (WebSocketClass === undefined) {
+      throw new GeneratorError(
+        'invalid_request',
+        'No WebSocket here: pass one as options.WebSocket (on Node 20, the `ws` package)',
+        { param: 'WebSocket' },
+      );
+    }
+    this.WebSocketClass = WebSocketClass;
+    this.url = websocketUrl(options.endpoint);
+    this.reconnect = {
+      initialDelayMs: options.reconnect?.initialDelayMs ?? 500,
+      maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
+    };
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  }
+
+  /** Whether the connection is up and authenticated now. */
+  get connected(): boolean {
+    return this.ready;
+  }
+
+  /**
+   * Connects and authenticates. Rejects when the server refuses the credentials, or when
+   * not connected within `requestTimeoutMs` (the client goes on trying until `close()`).
+   */
+  connect(): Promise<void> {
+    return this.whenReady();
+  }
+
+  /** Stops for good: unfinished jobs fail with `client_closed` (they go on on the server). */
+  async close(): Promise<void> {
+    this.stop(new GeneratorError('client_closed', 'The client was closed.'));
+    await this.socketClosed;
+  }
+
+  text2img(params: Text2ImgParams): GenerationJob {
+    return this.submit('text2img', params);
+  }
+
+  img2img(params: Img2ImgParams): GenerationJob {
+    return this.submit('img2img', params);
+  }
+
+  mix2img(params: Mix2ImgParams): GenerationJob {
+    return this.submit('mix2img', params);
+  }
+
+  chat(params: ChatParams): GenerationJob {
+    return this.submit('chat', params);
+  }
+
+  /**
+   * Cancels a job by its request id or object id; resolves once the server tells its final
+   * state (`canceled`, or the result when it was too late), rejects when it knows no such job.
+   */
+  async cancel(id: string): Promise<void> {
+    if (this.finished.has(id)) return;
+    const job = this.jobs.get(id) ?? this.objectIds.get(id);
+    let objectId = id;
+    if (job !== undefined) {
+      if (!job.everSent) {
+        // Never sent: nothing runs on the server, so it ends here.
+        this.fail(job, new GeneratorError('canceled', 'The job was canceled.'));
+        return;
+      }
+      try {
+        objectId = await job.accepted;
+      } catch {
+        return;
+      }
+      if (job.final) return;
+    }
+    const ended = this.finalOf(objectId);
+    await this.whenReady();
+    this.send({ message_type: 'cancel', object_id: objectId });
+    await ended;
+  }
+
+  onConnectionError(handler: HandlerSignatures['connectionError']): () => void {
+    return this.handlers.add('connectionError', handler);
+  }
+
+  onQueued(handler: HandlerSignatures['queued']): () => void {
+    return this.handlers.add('queued', handler);
+  }
+
+  onGenerating(handler: HandlerSignatures['generating']): () => void {
+    return this.handlers.add('generating', handler);
+  }
+
+  onProgress(handler: HandlerSignatures['progress']): () => void {
+    return this.handlers.add('progress', handler);
+  }
+
+  onPreview(handler: HandlerSignatures['preview']): () => void {
+    return this.handlers.add('preview', handler);
+  }
+
+  onDone(handler: HandlerSignatures['done']): () => void {
+    return this.handlers.add('done', handler);
+  }
+
+  onError(handler: HandlerSignatures['error']): () => void {
+    return this.handlers.add('error', handler);
+  }
+
+  onCanceled(handler: HandlerSignatures['canceled']): () => void {
+    return this.handlers.add('canceled', handler);
+  }
+
+  private submit(genType: GenType, params: GenerationParams): GenerationJob {
+    const requestId = params.requestId ?? newRequestId();
+    const known = this.jobs.get(requestId);
+    if (known !== undefined) return known;
+    const job = new TrackedJob(requestId, toWireRequest(genType, params, requestId));
+    if (this.stopped !== undefined) {
+      job.fail(this.stopped);
+      return job;
+    }
+    this.jobs.set(requestId, job);
+    this.start();
+    this.dispatch(job);
+    return job;
+  }
+
+  /** Sends a job's request (or, once accepted, a subscribe) now, or waits for the connection. */
+  private dispatch(job: TrackedJob): void {
+    if (job.final || job.sent) return;
+    if (!this.ready) {
+      job.waitTimer ??= setTimeout(
+        () => this.fail(job, this.notConnected('the request was not sent')),
+        this.requestTimeoutMs,
+      );
+      return;
+    }
+    clearTimeout(job.waitTimer);
+    job.waitTimer = undefined;
+    job.sent = true;
+    job.everSent = true;
+    this.send(
+      job.objectId === undefined
+        ? job.request
+        : {
+            message_type: 'subscribe',
+            object_id: job.objectId,
+            response_format: job.request.settings.response_format,
+          },
+    );
+  }
+
+  private start(): void {
+    if (this.started || this.stopped !== undefined) return;
+    this.started = true;
+    this.open();
+  }
+
+  private open(): void {
+    this.reconnectTimer = undefined;
+    let socket: WebSocketLike;
+    try {
+      socket = new this.WebSocketClass(this.url);
+    } catch (thrown) {
+      this.handlers.emit('connectionError', connectionLost(thrown));
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    this.socketClosed = new Promise((resolve) =>
+      socket.addEventListener('close', () => resolve()),
+    );
+    socket.addEventListener('open', () => {
+      if (this.socket !== socket || this.options.token === undefined) return;
+      socket.send(
+        JSON.stringify({
+          message_type: 'auth',
+          token: this.options.token,
+          ...(this.options.service === undefined
+            ? {}
+            : { service: this.options.service }),
+        }),
+      );
+    });
+    socket.addEventListener('message', (event) => {
+      if (this.socket === socket) this.receive(event.data);
+    });
+    // An error is always followed by a close, which says more.
+    socket.addEventListener('error', () => {});
+    socket.addEventListener('close', (event) => {
+      if (this.socket === socket) this.closed(event.code, event.reason);
+    });
+  }
+
+  private closed(code: number, reason: string): void {
+    this.socket = undefined;
+    this.ready = false;
+    if (this.stopped !== undefined) return;
+    const told = reason === '' ? `code ${code}` : `${code}: ${reason}`;
+    if (authenticationCloses.has(code)) {
+      const error = new GeneratorError(
+        'authentication_failed',
+        `The server refused the connection (${told})`,
+      );
+      this.handlers.emit('connectionError', error);
+      this.stop(error);
+      return;
+    }
+    this.handlers.emit(
+      'connectionError',
+      new GeneratorError('connection_lost', `Connection closed (${told}); reconnecting`),
+    );
+    for (const job of this.jobs.values()) {
+      job.sent = false;
+      this.dispatch(job);
+    }
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped !== undefined) return;
+    const delay = reconnectDelay(this.attempt++, this.reconnect);
+    this.reconnectTimer = setTimeout(() => this.open(), delay);
+  }
+
+  private receive(data: unknown): void {
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(String(data)) as ServerMessage;
+    } catch {
+      this.handlers.emit(
+        'connectionError',
+        new GeneratorError(
+          'protocol_error',
+          'The server sent a message that is not JSON',
+        ),
+      );
+      return;
+    }
+    if (message.message_type === 'info' && message.event === 'ready') this.onReady();
+    else if (message.message_type === 'response') this.onResponse(message);
+    else if (message.message_type === 'error') this.onErrorReply(message);
+  }
+
+  private onReady(): void {
+    if (this.ready) return;
+    this.ready = true;
+    this.attempt = 0;
+    for (const waiter of this.readyWaiters) waiter.resolve();
+    this.readyWaiters.clear();
+    for (const job of this.jobs.values()) this.dispatch(job);
+  }
+
+  private onResponse(response: WireResponse): void {
+    const update = toJobUpdate(response);
+    const final = isFinalUpdate(update);
+    if (final && this.finished.has(update.objectId)) return;
+    const job =
+      (response.request_id === null ? undefined : this.jobs.get(response.request_id)) ??
+      this.objectIds.get(response.object_id);
+    if (job !== undefined) {
+      if (job.objectId === undefined) this.objectIds.set(update.objectId, job);
+      job.update(update);
+    }
+    const error =
+      update.status === 'error'
+        ? new GeneratorError(
+            update.error.code as GeneratorErrorCode,
+            update.error.message,
+            {
+              requestId: job?.requestId ?? response.request_id ?? undefined,
+              objectId: update.objectId,
+            },
+          )
+        : undefined;
+    this.handlers.emitUpdate(update, error);
+    if (!final) return;
+    if (job !== undefined) this.forget(job);
+    this.remember(update.objectId);
+    for (const waiter of this.cancels.get(update.objectId) ?? []) waiter.resolve();
+    this.cancels.delete(update.objectId);
+  }
+
+  private onErrorReply(reply: WireError): void {
+    const error = new GeneratorError(
+      reply.error.code as GeneratorErrorCode,
+      reply.error.message,
+      {
+        param: reply.error.param,
+        requestId: reply.request_id,
+        objectId: reply.object_id,
+      },
+    );
+    const job =
+      (reply.request_id === undefined ? undefined : this.jobs.get(reply.request_id)) ??
+      (reply.object_id === undefined ? undefined : this.objectIds.get(reply.object_id));
+    const cancels =
+      reply.object_id === undefined ? undefined : this.cancels.get(reply.object_id);
+    if (cancels !== undefined && reply.object_id !== undefined) {
+      for (const waiter of cancels) waiter.reject(error);
+      this.cancels.delete(reply.object_id);
+    }
+    if (job !== undefined) {
+      this.fail(job, error);
+      this.handlers.emit('error', error, undefined);
+    } else if (cancels === undefined) {
+      this.handlers.emit('connectionError', error);
+    }
+  }
+
+  private fail(job: TrackedJob, error: GeneratorError): void {
+    job.fail(error);
+    this.forget(job);
+  }
+
+  private forget(job: TrackedJob): void {
+    this.jobs.delete(job.requestId);
+    if (job.objectId !== undefined) this.objectIds.delete(job.objectId);
+  }
+
+  private remember(objectId: string): void {
+    this.finished.add(objectId);
+    if (this.finished.size > rememberedFinals) {
+      const oldest = this.finished.values().next().value;
+      if (oldest !== undefined) this.finished.delete(oldest);
+    }
+  }
+
+  /** Settles when the job's final response comes; bounded by `requestTimeoutMs`. */
+  private finalOf(objectId: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let waiters = this.cancels.get(objectId);
+      if (waiters === undefined) {
+        waiters = new Set();
+        this.cancels.set(objectId, waiters);
+      }
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        reject(
+          new GeneratorError(
+            'timeout',
+            `No final state for job ${objectId} within ${this.requestTimeoutMs} ms`,
+            { objectId },
+          ),
+        );
+      }, this.requestTimeoutMs);
+      const waiter: Waiter = {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      waiters.add(waiter);
+    });
+  }
+
+  private whenReady(): Promise<void> {
+    if (this.stopped !== undefined) return Promise.reject(this.stopped);
+    if (this.ready) return Promise.resolve();
+    this.start();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.readyWaiters.delete(waiter);
+        reject(this.notConnected('gave up waiting'));
+      }, this.requestTimeoutMs);
+      const waiter: Waiter = {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      this.readyWaiters.add(waiter);
+    });
+  }
+
+  private send(message: object): void {
+    this.socket?.send(JSON.stringify(message));
+  }
+
+  private stop(error: GeneratorError): void {
+    if (this.stopped !== undefined) return;
+    this.stopped = error;
+    this.ready = false;
+    clearTimeout(this.reconnectTimer);
+    for (const waiter of this.readyWaiters) waiter.reject(error);
+    this.readyWaiters.clear();
+    for (const waiters of this.cancels.values())
+      for (const waiter of waiters) waiter.reject(error);
+    this.cancels.clear();
+    for (const job of [...this.jobs.values()]) this.fail(job, error);
+    this.socket?.close(1000, 'client closed');
+  }
+
+  private notConnected(what: string): GeneratorError {
+    return new GeneratorError(
+      'not_connected',
+      `Not connected to ${this.url} within ${this.requestTimeoutMs} ms; ${what}`,
+    );
+  }
+}
+
+function connectionLost(thrown: unknown): GeneratorError {
+  const reason = thrown instanceof Error ? thrown.message : String(thrown);
+  return new GeneratorError('connection_lost', `Cannot open a websocket: ${reason}`);
+}

@@ -1,0 +1,128 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../balancer/job.js';
+import type { JobEvent } from '../../balancer/job-events.js';
+import { LocalResultStorage } from '../../balancer/local-result-storage.js';
+import { responseMessages } from './response-messages.js';
+
+const job: Job = {
+  id: 'job-1',
+  service: 'bot',
+  userId: '7',
+  chatId: '70',
+  requestId: 'request-1',
+  tier: 'premium',
+  kind: 'text2img',
+  lane: 'executor:automatic1111',
+  payload: {},
+  state: 'queued',
+  attempts: 0,
+  createdAt: 0,
+};
+
+async function* from(events: JobEvent[]) {
+  yield* events;
+}
+
+describe('responseMessages', () => {
+  let folder: string;
+  let storage: LocalResultStorage;
+  const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+  let key: string;
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'genrelay-responses-'));
+    storage = new LocalResultStorage(folder);
+    key = (await storage.save(bytes, 'image/png')).key;
+  });
+  afterAll(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  const collect = async (
+    events: JobEvent[],
+    stored: Partial<Job>,
+    responseFormat: 'url' | 'base64' = 'url',
+  ) => {
+    const messages = [];
+    const load = async () => ({ ...job, ...stored });
+    const options = { storage, origin: 'http://relay', responseFormat, load };
+    for await (const message of responseMessages(job, from(events), options))
+      messages.push(message);
+    return messages;
+  };
+
+  it("gives Devoid's avg_time as the seconds to the result, and says who the job is", async () => {
+    const [queued] = await collect(
+      [{ type: 'queued', position: 2, etaMs: 12_345, avgTimeMs: 4000 }],
+      {},
+    );
+    expect(queued).toEqual({
+      message_type: 'response',
+      request_id: 'request-1',
+      object_id: 'job-1',
+      service: 'bot',
+      executor: 'automatic1111',
+      gen_type: 'text2img',
+      service_info: { user_id: '7', chat_id: '70', message_id: null },
+      settings: { premium: true },
+      gen_status: 'queued',
+      avg_time: 16.35,
+      position: 2,
+      eta_ms: 12_345,
+    });
+  });
+
+  it('builds ok from the stored job, even when the state comes before the images (a replay)', async () => {
+    const image = { key, mediaType: 'image/png', width: 1, height: 1, seed: 5 };
+    const messages = await collect(
+      [
+        { type: 'state', state: 'succeeded' },
+        { type: 'image', ...image, url: `/v1/files/${key}` },
+      ],
+      { state: 'succeeded', result: { images: [image] } },
+      'base64',
+    );
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({
+      gen_status: 'ok',
+      result: {
+        content_type: 'base64',
+        content: Buffer.from(bytes).toString('base64'),
+        file_name: key,
+        images: [
+          {
+            url: `http://relay/v1/files/${key}`,
+            media_type: 'image/png',
+            width: 1,
+            height: 1,
+            seed: 5,
+          },
+        ],
+      },
+    });
+  });
+
+  it('sends the error as a code and message, and as the result text Devoid left empty', async () => {
+    const messages = await collect(
+      [
+        {
+          type: 'error',
+          fatal: false,
+          code: 'timeout',
+          message: 'slow',
+          retryable: true,
+        },
+        { type: 'state', state: 'failed' },
+      ],
+      { state: 'failed', error: { code: 'upstream_error', message: 'GPU on fire' } },
+    );
+    expect(messages.map((message) => message.gen_status)).toEqual(['error']);
+    expect(messages[0]).toMatchObject({
+      error: { code: 'upstream_error', message: 'GPU on fire' },
+      result: { content_type: 'text', content: 'GPU on fire', file_name: null },
+    });
+  });
+});
