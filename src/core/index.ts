@@ -8,3 +8,4 @@ export * from './message.js';
 export * from './model-catalog.js';
 export * from './prompt.js';
 export * from './stream-part.js';
+export * from './verify-webhook-signature.js';

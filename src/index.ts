@@ -1,0 +1,5 @@
+// genrelay as a library: the vocabulary, the configuration, the runtime and the server.
+export { loadConfig, parseConfig } from './config/load-config.js';
+export * from './core/index.js';
+export { createRuntime, type Runtime } from './runtime/create-runtime.js';
+export { type RunningServer, startServer } from './server/start-server.js';
