@@ -4,17 +4,22 @@ import { join } from 'node:path';
 import type { JobTier } from '../src/balancer/job.js';
 import { SqliteJobStore } from '../src/balancer/sqlite-job-store.js';
 import { TierSelector } from '../src/balancer/tier-selector.js';
+import { type BullmqResult, bullmqBaseline } from './bullmq-baseline.js';
 
 // The scheduler on the embedded store: 100,000 jobs queued by 1,000 users (a quarter of
 // them premium), then dispatch decisions (a fair claim, and the completion that frees the
-// user's slot) while ~90,000 still wait. The same store in memory is the baseline: the
-// difference is what durability (WAL on disk) costs.
+// user's slot) while ~90,000 still wait. Two baselines in the same run: the same store in
+// memory (the difference is what durability, WAL on disk, costs) and BullMQ on the local
+// Redis with the same jobs as priorities (what a plain priority queue costs).
 
 const jobCount = Number(process.env.BENCH_JOBS ?? 100_000);
 const users = 1000;
 const dispatches = Number(process.env.BENCH_DISPATCHES ?? 10_000);
 const targets = { submits: 5000, dispatches: 5000 };
 const limits = { maxUserQueueSize: 10_000, maxQueueSize: 10_000_000 };
+const [redisHost = '127.0.0.1', redisPort = '6379'] = (
+  process.env.BENCH_REDIS ?? '127.0.0.1:6379'
+).split(':');
 
 async function measure(path: string) {
   const store = new SqliteJobStore({ path, maxUserRunning: 1 });
@@ -50,23 +55,69 @@ async function measure(path: string) {
   }
 }
 
+type Row = [store: string, submits: string, dispatches: string, notes: string];
+
+const figure = (value: number) => Math.round(value).toLocaleString('en');
+
+function bullmqRows(bullmq: BullmqResult): Row[] {
+  if (!bullmq.ran) return [['BullMQ', '—', '—', `not measured: ${bullmq.reason}`]];
+  const { figures } = bullmq;
+  const only =
+    'priorities only (premium 1, general 2: premium strictly first, no 3:1 share), ' +
+    'no per-user turns, no per-user caps';
+  return [
+    [
+      'BullMQ, one `add` per job; `getNextJob` + `moveToCompleted` one at a time',
+      figure(figures.singleSubmits),
+      figure(figures.manualDispatches),
+      `like for like; ${only}; Redis persistence: ${figures.persistence}`,
+    ],
+    [
+      `BullMQ, \`addBulk\` of ${figures.bulkBatch.toLocaleString('en')}; \`Worker\`, concurrency ${figures.workerConcurrency}`,
+      figure(figures.bulkSubmits),
+      figure(figures.workerDispatches),
+      'BullMQ at its best: batched adds; a completion fetches the next job in the same call',
+    ],
+  ];
+}
+
 const folder = await mkdtemp(join(tmpdir(), 'genrelay-scheduler-'));
 try {
   const disk = await measure(join(folder, 'jobs.sqlite'));
   const memory = await measure(':memory:');
-  const row = (name: string, figures: typeof disk) =>
-    `| ${name} | ${figures.submits.toFixed(0)} | ${figures.dispatches.toFixed(0)} |`;
+  const bullmq = await bullmqBaseline({
+    jobCount,
+    users,
+    dispatches,
+    host: redisHost,
+    port: Number(redisPort),
+  });
+  const fair = 'per-user fair turns, 3:1 tier share, per-user running cap, in the claim';
+  const rows: Row[] = [
+    [
+      'genrelay, SQLite file, WAL (the default)',
+      figure(disk.submits),
+      figure(disk.dispatches),
+      `${fair}; durable (WAL, synchronous=NORMAL)`,
+    ],
+    [
+      'genrelay, SQLite in memory',
+      figure(memory.submits),
+      figure(memory.dispatches),
+      `${fair}; not durable`,
+    ],
+    ...bullmqRows(bullmq),
+  ];
   console.log(
     `target: >= ${targets.submits} submits/s (${disk.submits >= targets.submits ? 'met' : 'missed'}), ` +
       `>= ${targets.dispatches} dispatches/s (${disk.dispatches >= targets.dispatches ? 'met' : 'missed'}) ` +
-      `with ${jobCount.toLocaleString('en')} queued from ${users} users`,
+      `with ${jobCount.toLocaleString('en')} queued from ${users} users (SQLite file)`,
   );
   console.log(
     [
-      '| store | submits/s | dispatch decisions/s (claim + complete) |',
-      '| --- | --- | --- |',
-      row('SQLite file, WAL (the default)', disk),
-      row('SQLite in memory (baseline)', memory),
+      '| store | submits/s | dispatch decisions/s (claim + complete) | notes |',
+      '| --- | --- | --- | --- |',
+      ...rows.map((row) => `| ${row.join(' | ')} |`),
     ].join('\n'),
   );
 } finally {

@@ -1,6 +1,12 @@
 import { InvalidRequestError, NotFoundError } from '../core/errors.js';
 import type { Dispatcher } from './dispatcher.js';
-import { finalStates, type Job, type JobState, type NewJob } from './job.js';
+import {
+  finalStates,
+  type Job,
+  type JobError,
+  type JobState,
+  type NewJob,
+} from './job.js';
 import type { JobEvent, JobEvents } from './job-events.js';
 import type { JobStore } from './job-store.js';
 import {
@@ -129,6 +135,12 @@ export class Balancer {
     return job.state === 'queued'
       ? this.parts.estimator.estimate(job)
       : Promise.resolve(undefined);
+  }
+
+  /** Keeps a refused job (a moderated prompt) as failed with `error`; it never runs. */
+  async reject(submission: JobSubmission, error: JobError): Promise<Job> {
+    const { maxUserQueueSize: _cap, ...job } = submission;
+    return this.parts.store.reject(job, error);
   }
 
   async get(id: string, service: string): Promise<Job> {

@@ -81,7 +81,13 @@ export function createBalancer(options: CreateBalancerOptions): BalancerRuntime 
     onFinished: (job) => void balancer?.finished(job),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
-  const estimator = new QueueEstimator(store, dispatcher, options.lane, durations);
+  const estimator = new QueueEstimator(
+    store,
+    dispatcher,
+    options.lane,
+    durations,
+    settings.premiumShare,
+  );
   watcher = new QueueWatcher(events, store, estimator, {
     intervalMs: settings.queueUpdateMs,
     ...(options.logger === undefined ? {} : { logger: options.logger }),

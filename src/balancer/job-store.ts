@@ -31,6 +31,11 @@ export interface SubmitResult {
 export interface JobStore {
   /** Stores a job; throws QueueFullError when a cap is reached. */
   submit(job: NewJob, limits: AdmissionLimits): Promise<SubmitResult>;
+  /**
+   * Stores a job that was refused before queueing (its prompt was moderated) as failed with
+   * `error`, outside every cap; a known request id returns the earlier job instead.
+   */
+  reject(job: NewJob, error: JobError): Promise<Job>;
   /** The next job of the lane in fair order, now running under a lease; undefined if none. */
   claim(lane: string, options: ClaimOptions): Promise<Job | undefined>;
   /** Extends the lease of a running job; false when the job is no longer this worker's. */
@@ -64,7 +69,7 @@ export interface JobStore {
   position(id: string): Promise<number | undefined>;
   /** Lanes with queued jobs, to start after a restart. */
   queuedLanes(): Promise<string[]>;
-  /** How many jobs wait in the lane and their work in all, for ETAs. */
-  queuedWork(lane: string): Promise<{ count: number; work: number }>;
+  /** How many jobs wait in the lane and their work in all, per tier, for ETAs. */
+  queuedWork(lane: string): Promise<Record<JobTier, { count: number; work: number }>>;
   close(): Promise<void>;
 }

@@ -15,6 +15,7 @@ export class QueueCounters {
   totalQueued = 0;
   private readonly users = new Map<string, UserCounts>();
   private readonly clocks = new Map<string, number>();
+  private readonly queuedWork = new Map<string, { count: number; work: number }>();
 
   user(service: string, userId: string): UserCounts {
     return this.users.get(key(service, userId)) ?? { queued: 0, running: 0 };
@@ -28,6 +29,19 @@ export class QueueCounters {
     else this.users.set(key(service, userId), changed);
     this.totalQueued += queued;
     return changed;
+  }
+
+  /** Queued jobs of a lane's tier and their work in all, for ETAs. */
+  laneTier(lane: string, tier: string): { count: number; work: number } {
+    return this.queuedWork.get(key(lane, tier)) ?? { count: 0, work: 0 };
+  }
+
+  /** Counts jobs entering (`count` > 0) or leaving the queue of a lane's tier. */
+  queue(lane: string, tier: string, count: number, work: number): void {
+    const current = this.laneTier(lane, tier);
+    const next = { count: current.count + count, work: current.work + work };
+    if (next.count <= 0) this.queuedWork.delete(key(lane, tier));
+    else this.queuedWork.set(key(lane, tier), next);
   }
 
   clock(lane: string, tier: string): number {

@@ -23,34 +23,41 @@ export function queuedEvent(estimate: QueueEstimate): QueuedPart {
   };
 }
 
-/** The queued work of a lane is read at most this often: a sum over its queued jobs. */
-const laneWorkTtlMs = 1000;
-
 /**
  * Where a queued job stands and when it will start: the jobs ahead of it in the scheduler's
  * real order, each as long as the lane's average queued job, drained by the slots that are
  * up, after the running jobs' remaining time.
  */
 export class QueueEstimator {
-  private readonly laneWork = new Map<string, { at: number; average: Promise<number> }>();
-
   constructor(
     private readonly store: JobStore,
     private readonly dispatcher: Dispatcher,
     private readonly lane: (name: string) => LaneExecutor | undefined,
     private readonly durations: DurationStats,
+    /** The premium tier's share of starts while both tiers wait. */
+    private readonly premiumShare: number,
   ) {}
 
   async estimate(job: Job): Promise<QueueEstimate | undefined> {
-    const position = await this.store.position(job.id);
-    if (position === undefined) return undefined;
+    const inTier = await this.store.position(job.id);
+    if (inTier === undefined) return undefined;
+    const tiers = await this.store.queuedWork(job.lane);
+    // The other tier's jobs that its share starts meanwhile: for each start of this tier,
+    // share ÷ (1 − share) of the other's, as long as it has jobs waiting.
+    const other = job.tier === 'premium' ? tiers.general : tiers.premium;
+    const share = job.tier === 'premium' ? this.premiumShare : 1 - this.premiumShare;
+    const ratio = share <= 0 ? Infinity : (1 - share) / share;
+    const otherAhead = Math.min(other.count, Math.floor((inTier + 1) * ratio));
+    const position = inTier + otherAhead;
     const chat = job.kind === 'chat';
     const avgTimeMs = this.durations.estimate(job.lane, chat ? undefined : job.work);
     const slots = (await this.lane(job.lane)?.liveSlots()) ?? 0;
     if (slots === 0) return { position, avgTimeMs };
+    const count = tiers.premium.count + tiers.general.count;
+    const work = tiers.premium.work + tiers.general.work;
     const aheadMs = this.durations.estimate(
       job.lane,
-      chat ? undefined : await this.averageQueuedWork(job.lane),
+      chat ? undefined : count === 0 ? 1 : work / count,
     );
     const now = Date.now();
     // When each slot frees: the running jobs' remaining time, soonest first; idle slots now.
@@ -65,16 +72,5 @@ export class QueueEstimator {
     const etaMs =
       (freeAt[position % slots] ?? 0) + Math.floor(position / slots) * aheadMs;
     return { position, etaMs: Math.round(etaMs), avgTimeMs };
-  }
-
-  private averageQueuedWork(lane: string): Promise<number> {
-    const now = Date.now();
-    const cached = this.laneWork.get(lane);
-    if (cached !== undefined && now - cached.at < laneWorkTtlMs) return cached.average;
-    const average = this.store
-      .queuedWork(lane)
-      .then(({ count, work }) => (count === 0 ? 1 : work / count));
-    this.laneWork.set(lane, { at: now, average });
-    return average;
   }
 }

@@ -8,6 +8,7 @@ import {
   type Job,
   type JobError,
   type JobState,
+  type JobTier,
   type NewJob,
 } from './job.js';
 import { type JobRow, jobFromRow } from './job-row.js';
@@ -75,6 +76,36 @@ export class SqliteJobStore implements JobStore {
 
   async submit(job: NewJob, limits: AdmissionLimits): Promise<SubmitResult> {
     return this.transactions.insert(job, limits);
+  }
+
+  async reject(job: NewJob, error: JobError): Promise<Job> {
+    const s = this.statement;
+    if (job.requestId !== undefined) {
+      const existing = s.jobByRequest.get(job.service, job.requestId) as
+        | JobRow
+        | undefined;
+      if (existing !== undefined) return jobFromRow(existing);
+    }
+    const id = randomUUID();
+    const now = this.now();
+    s.insertRejected.run(
+      id,
+      job.service,
+      job.userId,
+      job.chatId ?? null,
+      job.messageId ?? null,
+      job.requestId ?? null,
+      job.webhook ?? null,
+      job.tier,
+      job.kind,
+      job.lane,
+      JSON.stringify(job.payload),
+      job.work ?? 1,
+      now,
+      now,
+      JSON.stringify(error),
+    );
+    return jobFromRow(s.jobById.get(id) as JobRow);
   }
 
   async claim(lane: string, options: ClaimOptions): Promise<Job | undefined> {
@@ -146,8 +177,11 @@ export class SqliteJobStore implements JobStore {
     return rows.map((row) => row.lane);
   }
 
-  async queuedWork(lane: string): Promise<{ count: number; work: number }> {
-    return this.statement.queuedWork.get(lane) as { count: number; work: number };
+  async queuedWork(lane: string) {
+    return {
+      premium: this.counters.laneTier(lane, 'premium'),
+      general: this.counters.laneTier(lane, 'general'),
+    };
   }
 
   async close(): Promise<void> {
@@ -216,6 +250,7 @@ export class SqliteJobStore implements JobStore {
     const stored = jobFromRow(s.jobById.get(id) as JobRow);
     // Counters change last, once every statement has succeeded.
     this.counters.change(job.service, job.userId, 1, 0);
+    this.counters.queue(job.lane, job.tier, 1, job.work ?? 1);
     return { job: stored, created: true };
   }
 
@@ -239,6 +274,7 @@ export class SqliteJobStore implements JobStore {
       );
       const job = jobFromRow(s.jobBySeq.get(queue.head_seq) as JobRow);
       this.counters.advance(lane, tier, queue.turn);
+      this.counters.queue(lane, tier, -1, -(job.work ?? 1));
       this.changeCounts(queue.service, queue.user_id, -1, 1);
       return job;
     }
@@ -274,6 +310,7 @@ export class SqliteJobStore implements JobStore {
         | { seq: number }
         | undefined;
       s.queueLost.run(next?.seq ?? null, row.lane, row.service, row.user_id, row.tier);
+      this.counters.queue(row.lane, row.tier, -1, -row.work);
       this.changeCounts(row.service, row.user_id, -1, 0);
     }
     return jobFromRow(s.jobById.get(id) as JobRow);
@@ -321,6 +358,7 @@ export class SqliteJobStore implements JobStore {
       row.user_id,
       row.tier,
     );
+    this.counters.queue(row.lane, row.tier, 1, row.work);
     this.changeCounts(row.service, row.user_id, 1, -1);
   }
 
@@ -359,5 +397,13 @@ export class SqliteJobStore implements JobStore {
       turn: number;
     }[];
     for (const clock of clocks) this.counters.advance(clock.lane, clock.tier, clock.turn);
+    const loads = this.statement.queuedWork.all() as {
+      lane: string;
+      tier: string;
+      count: number;
+      work: number;
+    }[];
+    for (const load of loads)
+      this.counters.queue(load.lane, load.tier, load.count, load.work);
   }
 }

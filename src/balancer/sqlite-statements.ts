@@ -26,6 +26,11 @@ const queries = {
          kind, lane, payload, work, state, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)`,
   ),
+  insertRejected: sql(
+    `INSERT INTO jobs (id, service, user_id, chat_id, message_id, request_id, webhook, tier,
+         kind, lane, payload, work, state, created_at, finished_at, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'failed', ?, ?, ?)`,
+  ),
   startJob: sql(
     `UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?,
          lease_until = ?, worker = ? WHERE seq = ?`,
@@ -96,8 +101,8 @@ const queries = {
   ),
   queuedLanes: sql('SELECT DISTINCT lane FROM queues WHERE queued > 0'),
   queuedWork: sql(
-    `SELECT COUNT(*) AS count, COALESCE(SUM(work), 0) AS work FROM jobs
-       WHERE lane = ? AND state = 'queued'`,
+    `SELECT lane, tier, COUNT(*) AS count, SUM(work) AS work FROM jobs
+       WHERE state = 'queued' GROUP BY lane, tier`,
   ),
   laneClocks: sql(
     'SELECT lane, tier, MIN(turn) AS turn FROM queues WHERE queued > 0 GROUP BY lane, tier',
