@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { JobSubmission } from '../../balancer/balancer.js';
-import type { JobKind } from '../../balancer/job.js';
+import type { JobError, JobKind } from '../../balancer/job.js';
 import { jobWork } from '../../balancer/job-work.js';
 import type { LaneDirectory } from '../../balancer/lane-directory.js';
 import { laneName } from '../../balancer/lane-name.js';
-import { InvalidRequestError } from '../../core/errors.js';
+import { InvalidRequestError, toGenRelayError } from '../../core/errors.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
 import type { JsonValue } from '../../core/json.js';
 import type { PayloadJobKind } from '../../providers/provider.js';
@@ -12,6 +12,7 @@ import { chatCompletionsRequestSchema } from '../openai/chat-completions-schema.
 import { convertChatRequest } from '../openai/convert-chat-request.js';
 import { convertImagesRequest } from '../openai/convert-images-request.js';
 import { imagesRequestSchema } from '../openai/images-schema.js';
+import type { ServerDependencies } from '../server-dependencies.js';
 import { validationError } from '../validation-error.js';
 import type { JobRequest } from './job-request-schema.js';
 
@@ -29,6 +30,8 @@ export interface AdmissionContext {
     signal: AbortSignal,
   ): Promise<void>;
   checkWebhook(url: string): string;
+  /** Keeps a job that is refused (moderation) as failed, never run. */
+  reject?(submission: JobSubmission, error: JobError): Promise<unknown>;
   allowPrivateMediaUrls: boolean;
   signal: AbortSignal;
 }
@@ -88,26 +91,45 @@ export async function admitJob(
     const [executor] = context.lanes.executorsFor(request.executor);
     const schema = context.lanes.payloadSchema(request.executor, request.kind);
     const payload = parsePayload(schema, request.payload) as JsonValue;
-    await context.moderate(request.kind, payload, request.moderate, context.signal);
     const family = executor?.type === 'kandinsky' ? 'kandinsky' : 'automatic1111';
-    return {
+    return moderated(request, payload, context, {
       ...common,
       lane: laneName.executor(request.executor),
       payload,
       work: jobWork(request.kind, family, payload),
-    };
+    });
   }
   const model = request.model as string;
   const generation = modelRequest(request, model, context);
   await context.checkRoute(generation, context.signal);
-  await context.moderate(request.kind, request.payload, request.moderate, context.signal);
   const payload = generation as unknown as JsonValue;
-  return {
+  return moderated(request, request.payload, context, {
     ...common,
     lane: laneName.model(request.kind, model),
     payload,
     work: jobWork(request.kind, 'model', payload),
-  };
+  });
+}
+
+/**
+ * The submission, once its prompt passed moderation (when asked). A rejected one is kept
+ * as a failed job, so the service can look it up, and is never run.
+ */
+async function moderated(
+  request: JobRequest,
+  texts: unknown,
+  context: AdmissionContext,
+  submission: JobSubmission,
+): Promise<JobSubmission> {
+  try {
+    await context.moderate(request.kind, texts, request.moderate, context.signal);
+  } catch (thrown) {
+    const error = toGenRelayError(thrown);
+    if (error.code === 'moderation_rejected')
+      await context.reject?.(submission, { code: error.code, message: error.message });
+    throw thrown;
+  }
+  return submission;
 }
 
 /** The payload of a model job as the generation request the router runs. */
@@ -138,4 +160,22 @@ function modelRequest(
     `kind: ${request.kind as PayloadJobKind} runs on an executor (automatic1111, kandinsky); models take chat and text2img`,
     { param: 'kind' },
   );
+}
+
+/** What admitting a job of `service` needs, from the server's dependencies. */
+export function admissionContext(
+  dependencies: ServerDependencies,
+  service: string,
+  signal: AbortSignal,
+): AdmissionContext {
+  return {
+    service,
+    lanes: dependencies.lanes,
+    checkRoute: dependencies.checkRoute,
+    moderate: dependencies.moderate,
+    checkWebhook: dependencies.checkWebhook,
+    reject: (submission, error) => dependencies.balancer.reject(submission, error),
+    allowPrivateMediaUrls: dependencies.allowPrivateMediaUrls,
+    signal,
+  };
 }

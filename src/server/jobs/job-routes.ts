@@ -6,7 +6,7 @@ import { readJsonBody } from '../read-json-body.js';
 import { requestSignal } from '../request-signal.js';
 import type { ServerDependencies } from '../server-dependencies.js';
 import { validationError } from '../validation-error.js';
-import { admitJob } from './admit-job.js';
+import { admissionContext, admitJob } from './admit-job.js';
 import { jobBody } from './job-body.js';
 import { jobEventStream } from './job-event-stream.js';
 import { jobRequestSchema } from './job-request-schema.js';
@@ -38,15 +38,14 @@ export function jobRoutes(dependencies: ServerDependencies) {
         jobRequestSchema,
         dependencies.maxBodyBytes,
       );
-      const submission = await admitJob(request, {
-        service: context.get('service'),
-        lanes: dependencies.lanes,
-        checkRoute: dependencies.checkRoute,
-        moderate: dependencies.moderate,
-        checkWebhook: dependencies.checkWebhook,
-        allowPrivateMediaUrls: dependencies.allowPrivateMediaUrls,
-        signal: requestSignal(context).signal,
-      });
+      const submission = await admitJob(
+        request,
+        admissionContext(
+          dependencies,
+          context.get('service'),
+          requestSignal(context).signal,
+        ),
+      );
       const { job, created, estimate } = await balancer.submit(submission);
       return context.json(
         await jobBody(job, links(context), estimate),
