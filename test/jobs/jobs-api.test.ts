@@ -80,6 +80,7 @@ describe('the native jobs API', () => {
       },
       balancer: { cooldownMs: 50, pingIntervalMs: 50, maxUserQueueSize: { default: 3 } },
       webhooks: { secret, allowPrivateUrls: true },
+      moderation: { words: ['forbidden'] },
     });
     bot = jobClient(genrelay.url, botToken);
     web = jobClient(genrelay.url, webToken);
@@ -188,6 +189,30 @@ describe('the native jobs API', () => {
     }
     const after = (await bot.list('?user_id=ann&limit=1000')).body.data as unknown[];
     expect(after).toHaveLength(before.length);
+  });
+
+  it('refuses a moderated prompt with the reason, and keeps it as a failed job', async () => {
+    const asked = text2img('hana', {
+      moderate: 1,
+      payload: { prompt: 'a Forbidden thing', steps: 4, width: 64, height: 64 },
+    });
+    const refused = await bot.submit(asked);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({
+      code: 'moderation_rejected',
+      message: expect.stringContaining('matches the blocked word "forbidden"'),
+    });
+    const kept = (await bot.list('?user_id=hana')).body.data as Record<string, unknown>[];
+    expect(kept).toEqual([
+      expect.objectContaining({
+        state: 'failed',
+        attempts: 0,
+        error: expect.objectContaining({ code: 'moderation_rejected' }),
+      }),
+    ]);
+    // Without `moderate`, the same prompt is not checked (moderation is not forced here).
+    const unchecked = await bot.submit({ ...asked, moderate: false });
+    expect(unchecked.status).toBe(202);
   });
 
   it('returns the same job for the same request id, without running it twice', async () => {
