@@ -109,7 +109,7 @@ export class Balancer {
     options: { estimate?: boolean } = {},
   ): Promise<SubmittedJob> {
     const { maxUserQueueSize: asked, ...job } = submission;
-    const { settings, store, events, dispatcher, watcher } = this.parts;
+    const { settings, store, events, dispatcher } = this.parts;
     const { ceiling } = settings.maxUserQueueSize;
     if (asked !== undefined && asked > ceiling) {
       throw new InvalidRequestError(
@@ -139,8 +139,8 @@ export class Balancer {
 
   /** Keeps a refused job (a moderated prompt) as failed with `error`; it never runs. */
   async reject(submission: JobSubmission, error: JobError): Promise<Job> {
-    const { maxUserQueueSize: _cap, ...job } = submission;
-    return this.parts.store.reject(job, error);
+    // A refused job takes no place in the queue: its cap does not matter.
+    return this.parts.store.reject(submission, error);
   }
 
   async get(id: string, service: string): Promise<Job> {

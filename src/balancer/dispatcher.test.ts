@@ -325,3 +325,57 @@ describe('Dispatcher', () => {
     expect(started).toBe(1);
   });
 });
+
+describe('Dispatcher across lanes', () => {
+  it("starts a user's job held back in another lane when their running job ends", async () => {
+    store = new SqliteJobStore({ path: ':memory:', maxUserRunning: 1 });
+    const events = new JobEvents({ retentionMs: 10_000, maxHistory: 100 });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const lanes = {
+      first: countedLane({
+        slots: 1,
+        async *run() {
+          await held;
+          yield { type: 'text', delta: 'first' };
+        },
+      }),
+      second: countedLane({
+        slots: 1,
+        async *run() {
+          yield { type: 'text', delta: 'second' };
+        },
+      }),
+    };
+    dispatcher = new Dispatcher({
+      store,
+      events,
+      storage: memoryStorage(),
+      lane: (name) => lanes[name as keyof typeof lanes],
+      premiumShare: 0.75,
+      leaseMs: 30_000,
+      maxAttempts: 3,
+      attemptTimeoutMs: () => 5000,
+      worker: 'test',
+      soleWorker: true,
+      durations: new DurationStats({
+        initial: () => ({ msPerWork: 100, workPerJob: 1 }),
+      }),
+    });
+    const first = (await store.submit({ ...newJob('ann'), lane: 'first' }, limits)).job;
+    await dispatcher.wake('first');
+    const second = (await store.submit({ ...newJob('ann'), lane: 'second' }, limits)).job;
+    // Ann already runs a job: the second lane finds nothing it may start.
+    await dispatcher.wake('second');
+    expect((await store.get(second.id))?.state).toBe('queued');
+    const done = (async () => {
+      for await (const _event of events.subscribe(second.id, AbortSignal.timeout(5000)));
+    })();
+    release();
+    await done;
+    expect((await store.get(first.id))?.state).toBe('succeeded');
+    expect((await store.get(second.id))?.state).toBe('succeeded');
+  });
+});

@@ -72,7 +72,11 @@ export class Dispatcher {
   private readonly filling = new Map<string, Promise<void>>();
   private readonly refill = new Set<string>();
   private readonly selectors = new Map<string, TierSelector>();
-  /** Lanes that had jobs since this process started, to look at when capacity frees. */
+  /**
+   * Lanes that had jobs since this process started, to look at when capacity frees: a lane
+   * whose jobs wait only for their users' running cap must be looked at again when any
+   * job of those users ends, whatever its lane.
+   */
   private readonly lanes = new Set<string>();
   private readonly logger: Logger;
   private renewal: NodeJS.Timeout | undefined;
@@ -167,18 +171,16 @@ export class Dispatcher {
             worker: this.options.worker,
           });
         } finally {
-          if (job === undefined) slot.release();
+          if (job === undefined) slot.release({ unused: true });
         }
-        if (job === undefined) {
-          this.lanes.delete(lane);
-          break;
-        }
+        if (job === undefined) break;
         selector.started(job.tier);
         this.options.onStarted?.(lane);
         void this.run(job, executor, slot).finally(() => {
           slot.release();
-          // A failed attempt may have put the job back: the lane has work again.
-          void this.wake(lane);
+          // The job's user may start another, in any lane (the running cap is per user),
+          // and a failed attempt may have put the job back.
+          this.wakeAll();
         });
       }
     } while (this.refill.has(lane) && !this.stopped);

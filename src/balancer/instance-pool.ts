@@ -13,7 +13,11 @@ export interface InstanceSpec {
 /** The right to run one job on an instance; released once, when the job is done. */
 export interface Slot {
   instance: string;
-  release(): void;
+  /**
+   * Frees the slot. `unused`: no job ran on it, so nobody waiting is told (telling them
+   * would have the lane that found no job look again, and again).
+   */
+  release(options?: { unused?: boolean }): void;
 }
 
 export interface InstanceStatus {
@@ -143,11 +147,11 @@ export class InstancePool {
     let released = false;
     return {
       instance: instance.id,
-      release: () => {
+      release: (options) => {
         if (released) return;
         released = true;
         instance.busy--;
-        this.options.onAvailable();
+        if (options?.unused !== true) this.options.onAvailable();
       },
     };
   }

@@ -8,7 +8,6 @@ import {
   type Job,
   type JobError,
   type JobState,
-  type JobTier,
   type NewJob,
 } from './job.js';
 import { type JobRow, jobFromRow } from './job-row.js';

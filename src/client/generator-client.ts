@@ -9,13 +9,15 @@ import type {
 import { GeneratorError, type GeneratorErrorCode } from './generator-error.js';
 import { isFinalUpdate } from './job-update.js';
 import { newRequestId } from './new-request-id.js';
-import { type ReconnectSettings, reconnectDelay } from './reconnect-delay.js';
+import type { ReconnectSettings } from './reconnect-delay.js';
+import { ReconnectingSocket } from './reconnecting-socket.js';
 import { toJobUpdate } from './to-job-update.js';
 import { toWireRequest } from './to-wire-request.js';
 import { type GenerationJob, TrackedJob } from './tracked-job.js';
-import type { WebSocketConstructor, WebSocketLike } from './websocket-like.js';
+import { WaiterSet } from './waiter-set.js';
+import type { WebSocketConstructor } from './websocket-like.js';
 import { websocketUrl } from './websocket-url.js';
-import type { GenType, ServerMessage, WireError, WireResponse } from './wire-messages.js';
+import type { GenType, WireError, WireResponse } from './wire-messages.js';
 
 export interface GeneratorClientOptions {
   /** The server (`http://host:8787`, `wss://…`); `/v1/ws` is added to a bare address. */
@@ -32,15 +34,8 @@ export interface GeneratorClientOptions {
   requestTimeoutMs?: number;
 }
 
-/** Close codes after which trying again cannot help: the credentials are wrong. */
-const authenticationCloses = new Set([4001, 4008]);
 /** Final jobs remembered, so a replayed final response is not reported twice. */
 const rememberedFinals = 1000;
-
-interface Waiter {
-  resolve(): void;
-  reject(error: GeneratorError): void;
-}
 
 /**
  * The genrelay websocket API for a service: Devoid's GeneratorClient, with request ids,
@@ -50,26 +45,19 @@ interface Waiter {
  */
 export class GeneratorClient {
   private readonly url: string;
-  private readonly WebSocketClass: WebSocketConstructor;
-  private readonly reconnect: ReconnectSettings;
   private readonly requestTimeoutMs: number;
   private readonly handlers = new ClientHandlers();
+  private readonly connection: ReconnectingSocket;
   /** Unfinished jobs by request id, and by object id once known. */
   private readonly jobs = new Map<string, TrackedJob>();
   private readonly objectIds = new Map<string, TrackedJob>();
   private readonly finished = new Set<string>();
-  private readonly readyWaiters = new Set<Waiter>();
+  private readonly readyWaiters = new WaiterSet();
   /** Cancels waiting for their job's final response, by object id. */
-  private readonly cancels = new Map<string, Set<Waiter>>();
-  private socket: WebSocketLike | undefined;
-  private socketClosed: Promise<void> = Promise.resolve();
-  private ready = false;
-  private started = false;
+  private readonly cancels = new Map<string, WaiterSet>();
   private stopped: GeneratorError | undefined;
-  private attempt = 0;
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly options: GeneratorClientOptions) {
+  constructor(options: GeneratorClientOptions) {
     const fallback = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     const WebSocketClass = options.WebSocket ?? fallback;
     if (WebSocketClass === undefined) {
@@ -79,18 +67,34 @@ export class GeneratorClient {
         { param: 'WebSocket' },
       );
     }
-    this.WebSocketClass = WebSocketClass;
     this.url = websocketUrl(options.endpoint);
-    this.reconnect = {
-      initialDelayMs: options.reconnect?.initialDelayMs ?? 500,
-      maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
-    };
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.connection = new ReconnectingSocket({
+      url: this.url,
+      WebSocket: WebSocketClass,
+      token: options.token,
+      service: options.service,
+      reconnect: {
+        initialDelayMs: options.reconnect?.initialDelayMs ?? 500,
+        maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
+      },
+      onReady: () => this.onReady(),
+      onMessage: (message) => {
+        if (message.message_type === 'response') this.onResponse(message);
+        else if (message.message_type === 'error') this.onErrorReply(message);
+      },
+      onLost: (error) => this.onLost(error),
+      onRefused: (error) => {
+        this.handlers.emit('connectionError', error);
+        this.stop(error);
+      },
+      onProtocolError: (error) => this.handlers.emit('connectionError', error),
+    });
   }
 
   /** Whether the connection is up and authenticated now. */
   get connected(): boolean {
-    return this.ready;
+    return this.connection.ready;
   }
 
   /**
@@ -104,7 +108,7 @@ export class GeneratorClient {
   /** Stops for good: unfinished jobs fail with `client_closed` (they go on on the server). */
   async close(): Promise<void> {
     this.stop(new GeneratorError('client_closed', 'The client was closed.'));
-    await this.socketClosed;
+    await this.connection.close();
   }
 
   text2img(params: Text2ImgParams): GenerationJob {
@@ -146,7 +150,7 @@ export class GeneratorClient {
     }
     const ended = this.finalOf(objectId);
     await this.whenReady();
-    this.send({ message_type: 'cancel', object_id: objectId });
+    this.connection.send({ message_type: 'cancel', object_id: objectId });
     await ended;
   }
 
@@ -192,7 +196,7 @@ export class GeneratorClient {
       return job;
     }
     this.jobs.set(requestId, job);
-    this.start();
+    this.connection.start();
     this.dispatch(job);
     return job;
   }
@@ -200,7 +204,7 @@ export class GeneratorClient {
   /** Sends a job's request (or, once accepted, a subscribe) now, or waits for the connection. */
   private dispatch(job: TrackedJob): void {
     if (job.final || job.sent) return;
-    if (!this.ready) {
+    if (!this.connection.ready) {
       job.waitTimer ??= setTimeout(
         () => this.fail(job, this.notConnected('the request was not sent')),
         this.requestTimeoutMs,
@@ -211,7 +215,7 @@ export class GeneratorClient {
     job.waitTimer = undefined;
     job.sent = true;
     job.everSent = true;
-    this.send(
+    this.connection.send(
       job.objectId === undefined
         ? job.request
         : {
@@ -222,104 +226,17 @@ export class GeneratorClient {
     );
   }
 
-  private start(): void {
-    if (this.started || this.stopped !== undefined) return;
-    this.started = true;
-    this.open();
-  }
-
-  private open(): void {
-    this.reconnectTimer = undefined;
-    let socket: WebSocketLike;
-    try {
-      socket = new this.WebSocketClass(this.url);
-    } catch (thrown) {
-      this.handlers.emit('connectionError', connectionLost(thrown));
-      this.scheduleReconnect();
-      return;
-    }
-    this.socket = socket;
-    this.socketClosed = new Promise((resolve) =>
-      socket.addEventListener('close', () => resolve()),
-    );
-    socket.addEventListener('open', () => {
-      if (this.socket !== socket || this.options.token === undefined) return;
-      socket.send(
-        JSON.stringify({
-          message_type: 'auth',
-          token: this.options.token,
-          ...(this.options.service === undefined
-            ? {}
-            : { service: this.options.service }),
-        }),
-      );
-    });
-    socket.addEventListener('message', (event) => {
-      if (this.socket === socket) this.receive(event.data);
-    });
-    // An error is always followed by a close, which says more.
-    socket.addEventListener('error', () => {});
-    socket.addEventListener('close', (event) => {
-      if (this.socket === socket) this.closed(event.code, event.reason);
-    });
-  }
-
-  private closed(code: number, reason: string): void {
-    this.socket = undefined;
-    this.ready = false;
-    if (this.stopped !== undefined) return;
-    const told = reason === '' ? `code ${code}` : `${code}: ${reason}`;
-    if (authenticationCloses.has(code)) {
-      const error = new GeneratorError(
-        'authentication_failed',
-        `The server refused the connection (${told})`,
-      );
-      this.handlers.emit('connectionError', error);
-      this.stop(error);
-      return;
-    }
-    this.handlers.emit(
-      'connectionError',
-      new GeneratorError('connection_lost', `Connection closed (${told}); reconnecting`),
-    );
+  private onLost(error: GeneratorError): void {
+    this.handlers.emit('connectionError', error);
+    // Each unfinished job is sent again (or resubscribed) once connected, within a bound.
     for (const job of this.jobs.values()) {
       job.sent = false;
       this.dispatch(job);
     }
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    if (this.stopped !== undefined) return;
-    const delay = reconnectDelay(this.attempt++, this.reconnect);
-    this.reconnectTimer = setTimeout(() => this.open(), delay);
-  }
-
-  private receive(data: unknown): void {
-    let message: ServerMessage;
-    try {
-      message = JSON.parse(String(data)) as ServerMessage;
-    } catch {
-      this.handlers.emit(
-        'connectionError',
-        new GeneratorError(
-          'protocol_error',
-          'The server sent a message that is not JSON',
-        ),
-      );
-      return;
-    }
-    if (message.message_type === 'info' && message.event === 'ready') this.onReady();
-    else if (message.message_type === 'response') this.onResponse(message);
-    else if (message.message_type === 'error') this.onErrorReply(message);
   }
 
   private onReady(): void {
-    if (this.ready) return;
-    this.ready = true;
-    this.attempt = 0;
-    for (const waiter of this.readyWaiters) waiter.resolve();
-    this.readyWaiters.clear();
+    this.readyWaiters.resolveAll();
     for (const job of this.jobs.values()) this.dispatch(job);
   }
 
@@ -349,7 +266,7 @@ export class GeneratorClient {
     if (!final) return;
     if (job !== undefined) this.forget(job);
     this.remember(update.objectId);
-    for (const waiter of this.cancels.get(update.objectId) ?? []) waiter.resolve();
+    this.cancels.get(update.objectId)?.resolveAll();
     this.cancels.delete(update.objectId);
   }
 
@@ -369,7 +286,7 @@ export class GeneratorClient {
     const cancels =
       reply.object_id === undefined ? undefined : this.cancels.get(reply.object_id);
     if (cancels !== undefined && reply.object_id !== undefined) {
-      for (const waiter of cancels) waiter.reject(error);
+      cancels.rejectAll(error);
       this.cancels.delete(reply.object_id);
     }
     if (job !== undefined) {
@@ -400,75 +317,42 @@ export class GeneratorClient {
 
   /** Settles when the job's final response comes; bounded by `requestTimeoutMs`. */
   private finalOf(objectId: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      let waiters = this.cancels.get(objectId);
-      if (waiters === undefined) {
-        waiters = new Set();
-        this.cancels.set(objectId, waiters);
-      }
-      const timer = setTimeout(() => {
-        waiters.delete(waiter);
-        reject(
-          new GeneratorError(
-            'timeout',
-            `No final state for job ${objectId} within ${this.requestTimeoutMs} ms`,
-            { objectId },
-          ),
-        );
-      }, this.requestTimeoutMs);
-      const waiter: Waiter = {
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      };
-      waiters.add(waiter);
-    });
+    let waiters = this.cancels.get(objectId);
+    if (waiters === undefined) {
+      waiters = new WaiterSet();
+      this.cancels.set(objectId, waiters);
+    }
+    const ms = this.requestTimeoutMs;
+    return waiters.wait(
+      ms,
+      () =>
+        new GeneratorError(
+          'timeout',
+          `No final state for job ${objectId} within ${ms} ms`,
+          {
+            objectId,
+          },
+        ),
+    );
   }
 
   private whenReady(): Promise<void> {
     if (this.stopped !== undefined) return Promise.reject(this.stopped);
-    if (this.ready) return Promise.resolve();
-    this.start();
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.readyWaiters.delete(waiter);
-        reject(this.notConnected('gave up waiting'));
-      }, this.requestTimeoutMs);
-      const waiter: Waiter = {
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      };
-      this.readyWaiters.add(waiter);
-    });
-  }
-
-  private send(message: object): void {
-    this.socket?.send(JSON.stringify(message));
+    if (this.connection.ready) return Promise.resolve();
+    this.connection.start();
+    return this.readyWaiters.wait(this.requestTimeoutMs, () =>
+      this.notConnected('gave up waiting'),
+    );
   }
 
   private stop(error: GeneratorError): void {
     if (this.stopped !== undefined) return;
     this.stopped = error;
-    this.ready = false;
-    clearTimeout(this.reconnectTimer);
-    for (const waiter of this.readyWaiters) waiter.reject(error);
-    this.readyWaiters.clear();
-    for (const waiters of this.cancels.values())
-      for (const waiter of waiters) waiter.reject(error);
+    this.readyWaiters.rejectAll(error);
+    for (const waiters of this.cancels.values()) waiters.rejectAll(error);
     this.cancels.clear();
     for (const job of [...this.jobs.values()]) this.fail(job, error);
-    this.socket?.close(1000, 'client closed');
+    void this.connection.close();
   }
 
   private notConnected(what: string): GeneratorError {
@@ -477,9 +361,4 @@ export class GeneratorClient {
       `Not connected to ${this.url} within ${this.requestTimeoutMs} ms; ${what}`,
     );
   }
-}
-
-function connectionLost(thrown: unknown): GeneratorError {
-  const reason = thrown instanceof Error ? thrown.message : String(thrown);
-  return new GeneratorError('connection_lost', `Cannot open a websocket: ${reason}`);
 }

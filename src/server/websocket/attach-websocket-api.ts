@@ -36,10 +36,12 @@ export function attachWebsocketApi(
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const credentials = upgradeCredentials(request);
     if (credentials === undefined) {
+      // The HTTP server no longer watches an upgraded socket: a reset must not go unheard.
+      socket.on('error', () => socket.destroy());
       socket.end(
         'HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+        () => socket.destroy(),
       );
-      socket.destroy();
       return;
     }
     sockets.handleUpgrade(request, socket, head, (websocket) => {

@@ -1,24 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { type RawData, WebSocket } from 'ws';
-import type { Job } from '../../balancer/job.js';
 import {
   AuthenticationError,
   InvalidRequestError,
-  NotFoundError,
   toGenRelayError,
 } from '../../core/errors.js';
-import { admitJob } from '../jobs/admit-job.js';
+import { admissionContext, admitJob } from '../jobs/admit-job.js';
 import type { ServerDependencies } from '../server-dependencies.js';
 import type {
   CancelMessage,
   ClientMessage,
   RequestMessage,
-  ResponseFormat,
   SubscribeMessage,
 } from './client-message-schema.js';
 import { closeCodes } from './close-codes.js';
+import { type ErrorContext, errorReply } from './error-reply.js';
+import { FollowedJobs } from './followed-jobs.js';
 import { parseClientMessage } from './parse-client-message.js';
-import { responseMessages } from './response-messages.js';
 import { toJobRequest } from './to-job-request.js';
 import type { UpgradeCredentials } from './upgrade-credentials.js';
 import type { WebsocketSettings } from './websocket-settings.js';
@@ -30,13 +28,6 @@ export interface WebsocketConnectionOptions {
   /** Where clients reach this server, for result URLs. */
   origin: string;
   credentials: UpgradeCredentials;
-}
-
-/** What an error reply names besides the error: the message it answers. */
-interface ErrorContext {
-  requestId?: string | undefined;
-  objectId?: string | undefined;
-  serviceInfo?: RequestMessage['service_info'] | undefined;
 }
 
 /** Close reasons are limited to 123 bytes by the protocol. */
@@ -51,12 +42,10 @@ export class WebsocketConnection {
   /** Settles when the socket has closed. */
   readonly done: Promise<void>;
   private service: string | undefined;
+  /** Set once authenticated. */
+  private jobs: FollowedJobs | undefined;
   private alive = true;
   private authTimer: NodeJS.Timeout | undefined;
-  /** The jobs this connection follows, each subscription's abort. */
-  private readonly follows = new Map<string, AbortController>();
-  /** Request ids of the unfinished jobs here → their job's id, once admitted. */
-  private readonly requests = new Map<string, Promise<string | undefined>>();
   private readonly life = new AbortController();
 
   constructor(
@@ -139,6 +128,14 @@ export class WebsocketConnection {
     }
     clearTimeout(this.authTimer);
     this.service = service;
+    this.jobs = new FollowedJobs({
+      balancer: this.options.dependencies.balancer,
+      storage: this.options.dependencies.storage,
+      service,
+      origin: this.options.origin,
+      send: (message) => this.send(message),
+      replyError: (thrown, context) => this.replyError(thrown, context),
+    });
     this.sendReady(service);
   }
 
@@ -184,7 +181,8 @@ export class WebsocketConnection {
   }
 
   private handle(message: ClientMessage): void {
-    if (this.service === undefined) {
+    const { jobs, service } = this;
+    if (jobs === undefined || service === undefined) {
       if (message.message_type === 'auth')
         this.authenticate(message.token, message.service);
       else {
@@ -199,49 +197,39 @@ export class WebsocketConnection {
     }
     switch (message.message_type) {
       case 'auth':
-        this.reauthenticate(message.token, this.service);
+        this.reauthenticate(message.token, service);
         return;
       case 'request':
-        this.request(message, this.service);
+        this.request(message, jobs);
         return;
       case 'cancel':
-        void this.cancel(message, this.service);
+        void this.cancel(message, jobs);
         return;
       case 'subscribe':
-        void this.subscribe(message, this.service);
+        void this.subscribe(message, jobs);
         return;
     }
   }
 
-  private request(message: RequestMessage, service: string): void {
+  private request(message: RequestMessage, jobs: FollowedJobs): void {
     // A request without an id gets one, so it can be canceled by id on this connection.
     const requestId = message.request_id ?? randomUUID();
-    const admitted = this.submit(message, requestId, service);
-    this.requests.set(requestId, admitted);
-    void admitted.then((id) => {
-      if (id === undefined && this.requests.get(requestId) === admitted)
-        this.requests.delete(requestId);
-    });
+    jobs.admitting(requestId, this.submit(message, requestId, jobs));
   }
 
   private async submit(
     message: RequestMessage,
     requestId: string,
-    service: string,
+    jobs: FollowedJobs,
   ): Promise<string | undefined> {
     const { dependencies } = this.options;
     try {
-      const submission = await admitJob(toJobRequest(message, requestId), {
-        service,
-        lanes: dependencies.lanes,
-        checkRoute: dependencies.checkRoute,
-        moderate: dependencies.moderate,
-        checkWebhook: dependencies.checkWebhook,
-        allowPrivateMediaUrls: dependencies.allowPrivateMediaUrls,
-        signal: this.life.signal,
-      });
+      const submission = await admitJob(
+        toJobRequest(message, requestId),
+        admissionContext(dependencies, jobs.service, this.life.signal),
+      );
       const { job } = await dependencies.balancer.submit(submission);
-      this.follow(job, message.settings.response_format, service);
+      jobs.follow(job, message.settings.response_format);
       return job.id;
     } catch (thrown) {
       this.replyError(thrown, {
@@ -252,14 +240,14 @@ export class WebsocketConnection {
     }
   }
 
-  private async cancel(message: CancelMessage, service: string): Promise<void> {
+  private async cancel(message: CancelMessage, jobs: FollowedJobs): Promise<void> {
     try {
       const job = await this.options.dependencies.balancer.cancel(
-        await this.jobId(message),
-        service,
+        await jobs.jobId(message),
+        jobs.service,
       );
       // The canceling connection hears the outcome (or, when too late, the result).
-      if (!this.follows.has(job.id)) this.follow(job, 'url', service);
+      if (!jobs.has(job.id)) jobs.follow(job, 'url');
     } catch (thrown) {
       this.replyError(thrown, {
         requestId: message.request_id,
@@ -268,103 +256,29 @@ export class WebsocketConnection {
     }
   }
 
-  private async subscribe(message: SubscribeMessage, service: string): Promise<void> {
+  private async subscribe(message: SubscribeMessage, jobs: FollowedJobs): Promise<void> {
     try {
       const job = await this.options.dependencies.balancer.get(
-        await this.jobId(message),
-        service,
+        await jobs.jobId(message),
+        jobs.service,
       );
-      this.follow(job, message.response_format, service);
+      jobs.follow(job, message.response_format);
     } catch (thrown) {
       this.replyError(thrown, {
         requestId: message.request_id,
         objectId: message.object_id,
       });
-    }
-  }
-
-  /** The job a cancel or subscribe names; request ids are known per connection. */
-  private async jobId(reference: {
-    object_id?: string | undefined;
-    request_id?: string | undefined;
-  }): Promise<string> {
-    if (reference.object_id !== undefined) return reference.object_id;
-    const requestId = reference.request_id as string;
-    const id = await this.requests.get(requestId);
-    if (id === undefined) {
-      throw new NotFoundError(
-        `request_id: no job with request_id "${requestId}" on this connection; name it by object_id, or send the request again`,
-        { param: 'request_id' },
-      );
-    }
-    return id;
-  }
-
-  /**
-   * Sends the job's events from what is kept, then live ones until it ends. Following a
-   * job again starts it over, so a client that asks gets everything kept once more.
-   */
-  private follow(job: Job, responseFormat: ResponseFormat, service: string): void {
-    if (this.life.signal.aborted) return;
-    this.follows.get(job.id)?.abort();
-    const controller = new AbortController();
-    this.follows.set(job.id, controller);
-    if (job.requestId !== undefined)
-      this.requests.set(job.requestId, Promise.resolve(job.id));
-    void this.relay(job, responseFormat, service, controller);
-  }
-
-  private async relay(
-    job: Job,
-    responseFormat: ResponseFormat,
-    service: string,
-    controller: AbortController,
-  ): Promise<void> {
-    const { balancer, storage } = this.options.dependencies;
-    try {
-      const events = await balancer.subscribe(job.id, service, controller.signal);
-      const messages = responseMessages(job, events, {
-        storage,
-        origin: this.options.origin,
-        responseFormat,
-        load: () => balancer.get(job.id, service),
-      });
-      for await (const message of messages) {
-        if (controller.signal.aborted || !this.send(message)) break;
-      }
-    } catch (thrown) {
-      if (!controller.signal.aborted)
-        this.replyError(thrown, { requestId: job.requestId, objectId: job.id });
-    } finally {
-      controller.abort();
-      // Forgotten once followed to the end, so a long-lived connection holds only its
-      // unfinished jobs.
-      if (this.follows.get(job.id) === controller) {
-        this.follows.delete(job.id);
-        if (job.requestId !== undefined) this.requests.delete(job.requestId);
-      }
     }
   }
 
   private replyError(thrown: unknown, context: ErrorContext): void {
-    const error = toGenRelayError(thrown);
-    if (error.code === 'internal_error') {
+    if (toGenRelayError(thrown).code === 'internal_error') {
       this.options.dependencies.logger.error(
         { connection: this.options.id, error: thrown },
         'websocket message failed unexpectedly',
       );
     }
-    this.send({
-      message_type: 'error',
-      ...(context.requestId === undefined ? {} : { request_id: context.requestId }),
-      ...(context.objectId === undefined ? {} : { object_id: context.objectId }),
-      ...(context.serviceInfo === undefined ? {} : { service_info: context.serviceInfo }),
-      error: {
-        code: error.code,
-        message: error.message,
-        ...(error.param === undefined ? {} : { param: error.param }),
-      },
-    });
+    this.send(errorReply(thrown, context));
   }
 
   /**
@@ -379,7 +293,7 @@ export class WebsocketConnection {
         { connection: this.options.id, buffered: this.socket.bufferedAmount },
         'websocket client too slow; closing it',
       );
-      this.stopFollowing();
+      this.jobs?.stop();
       this.close(closeCodes.tooSlow, 'client too slow');
       return false;
     }
@@ -387,15 +301,10 @@ export class WebsocketConnection {
     return true;
   }
 
-  private stopFollowing(): void {
-    for (const controller of this.follows.values()) controller.abort();
-    this.follows.clear();
-  }
-
   private closed(): void {
     clearTimeout(this.authTimer);
     this.life.abort();
-    this.stopFollowing();
+    this.jobs?.stop();
   }
 }
 

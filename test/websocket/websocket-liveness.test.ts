@@ -1,0 +1,100 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GenRelayUnderTest, startGenRelay } from '../support/start-genrelay.js';
+import {
+  type Automatic1111Double,
+  startAutomatic1111Double,
+} from '../upstreams/automatic1111/automatic1111-double.js';
+import { openRawClient, status } from './raw-client.js';
+
+const token = 'bot-token-0123456789';
+const headers = { authorization: `Bearer ${token}` };
+
+/** genrelay with one AUTOMATIC1111 double that makes a preview every step. */
+function withGenRelay(websocket: Record<string, unknown>) {
+  const running: { a1111?: Automatic1111Double; genrelay?: GenRelayUnderTest } = {};
+  beforeAll(async () => {
+    running.a1111 = await startAutomatic1111Double({ stepDelayMs: 10, previewEvery: 1 });
+    running.genrelay = await startGenRelay({
+      server: { allowPrivateMediaUrls: true },
+      services: { bot: { token } },
+      providers: {
+        'gpu-a': {
+          type: 'automatic1111',
+          baseUrl: running.a1111.baseUrl,
+          progressIntervalMs: 10,
+        },
+      },
+      websocket,
+    });
+  });
+  afterAll(async () => {
+    await running.genrelay?.close();
+    await running.a1111?.close();
+  });
+  return () => running.genrelay as GenRelayUnderTest;
+}
+
+describe('websocket API: heartbeat', () => {
+  const genrelay = withGenRelay({ heartbeatMs: 100 });
+
+  it('drops a connection that stops answering pings, and keeps one that answers', async () => {
+    const answering = await openRawClient(genrelay().url, { headers });
+    const silent = await openRawClient(genrelay().url, { headers, autoPong: false });
+    let pings = 0;
+    silent.socket.on('ping', () => {
+      pings++;
+    });
+    const closed = await silent.closed;
+    expect(closed.code).toBe(1006);
+    expect(pings).toBeGreaterThanOrEqual(1);
+    expect(answering.socket.readyState).toBe(answering.socket.OPEN);
+    answering.send({ message_type: 'subscribe', object_id: 'missing' });
+    expect(
+      await answering.next((message) => message.message_type === 'error'),
+    ).toMatchObject({
+      error: { code: 'not_found' },
+    });
+    await answering.close();
+  });
+});
+
+describe('websocket API: backpressure', () => {
+  const genrelay = withGenRelay({ maxBufferedBytes: 64 * 1024 });
+
+  it('closes a client that does not read with 4009, and its job still completes', async () => {
+    const slow = await openRawClient(genrelay().url, { headers });
+    const watcher = await openRawClient(genrelay().url, { headers });
+    slow.send({
+      message_type: 'request',
+      request_id: 'flood',
+      executor: 'automatic1111',
+      gen_type: 'text2img',
+      service_info: { user_id: 1 },
+      payload: { prompt: 'a flood of previews', steps: 120, width: 1024, height: 1024 },
+    });
+    const generating = await slow.next(status('generating'));
+    const id = generating.object_id as string;
+    await slow.next(status('preview', id));
+    watcher.send({ message_type: 'subscribe', object_id: id });
+    // The slow client stops reading but keeps asking for the job's kept events, each
+    // request a fresh replay; paced so each replay is sent before the next replaces it.
+    slow.socket.pause();
+    for (
+      let index = 0;
+      index < 300 && slow.socket.readyState === slow.socket.OPEN;
+      index++
+    ) {
+      slow.send({ message_type: 'subscribe', object_id: id });
+      await delay(3);
+    }
+    const ok = await watcher.next(status('ok', id), 15_000);
+    expect((ok.result as { images: unknown[] }).images).toHaveLength(1);
+    const stored = await fetch(`${genrelay().url}/v1/jobs/${id}`, { headers });
+    expect(await stored.json()).toMatchObject({ state: 'succeeded' });
+    slow.socket.resume();
+    expect(await slow.closed).toEqual({ code: 4009, reason: 'client too slow' });
+    expect(slow.messages.some(status('ok', id))).toBe(false);
+    await watcher.close();
+  });
+});
