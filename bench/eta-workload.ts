@@ -3,6 +3,7 @@ import type { LaneExecutor } from '../src/balancer/dispatcher.js';
 import type { Job, JobTier } from '../src/balancer/job.js';
 import { jobWork } from '../src/balancer/job-work.js';
 import type { StreamPart } from '../src/core/stream-part.js';
+import { countedLane } from '../test/support/counted-lane.js';
 
 // The ETA bench's workload: who submits what and when, and a GPU lane whose jobs take
 // time in proportion to their work. Seeded, so every run submits the same jobs.
@@ -94,27 +95,13 @@ export interface SimulatedGpuOptions {
 /** A lane of `slots` slots; a job runs its work × msPerWork, ±10%. */
 export function simulatedGpu(options: SimulatedGpuOptions): LaneExecutor {
   const noise = seededRandom(7);
-  let busy = 0;
-  return {
-    acquire: async () => {
-      if (busy >= options.slots) return undefined;
-      busy++;
-      let released = false;
-      return {
-        instance: 'gpu-1',
-        release: () => {
-          if (released) return;
-          released = true;
-          busy--;
-        },
-      };
-    },
-    async *run(job, _slot, signal): AsyncGenerator<StreamPart> {
+  return countedLane({
+    slots: options.slots,
+    async *run(job, signal): AsyncGenerator<StreamPart> {
       options.started(job, Date.now());
       const durationMs = (job.work ?? 1) * options.msPerWork * (0.9 + 0.2 * noise());
       await sleep(durationMs, undefined, { signal });
       yield { type: 'finish', reason: 'stop' };
     },
-    liveSlots: async () => options.slots,
-  };
+  });
 }

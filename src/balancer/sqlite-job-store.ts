@@ -87,23 +87,7 @@ export class SqliteJobStore implements JobStore {
     }
     const id = randomUUID();
     const now = this.now();
-    s.insertRejected.run(
-      id,
-      job.service,
-      job.userId,
-      job.chatId ?? null,
-      job.messageId ?? null,
-      job.requestId ?? null,
-      job.webhook ?? null,
-      job.tier,
-      job.kind,
-      job.lane,
-      JSON.stringify(job.payload),
-      job.work ?? 1,
-      now,
-      now,
-      JSON.stringify(error),
-    );
+    s.insertRejected.run(...jobColumns(id, job), now, now, JSON.stringify(error));
     return jobFromRow(s.jobById.get(id) as JobRow);
   }
 
@@ -209,21 +193,7 @@ export class SqliteJobStore implements JobStore {
       );
     }
     const id = randomUUID();
-    const { lastInsertRowid } = s.insertJob.run(
-      id,
-      job.service,
-      job.userId,
-      job.chatId ?? null,
-      job.messageId ?? null,
-      job.requestId ?? null,
-      job.webhook ?? null,
-      job.tier,
-      job.kind,
-      job.lane,
-      JSON.stringify(job.payload),
-      job.work ?? 1,
-      this.now(),
-    );
+    const { lastInsertRowid } = s.insertJob.run(...jobColumns(id, job), this.now());
     const seq = Number(lastInsertRowid);
     const queue = s.queue.get(job.lane, job.service, job.userId, job.tier) as
       | QueueRow
@@ -405,4 +375,22 @@ export class SqliteJobStore implements JobStore {
     for (const load of loads)
       this.counters.queue(load.lane, load.tier, load.count, load.work);
   }
+}
+
+/** A new job's columns, in the order both insert statements list them. */
+function jobColumns(id: string, job: NewJob) {
+  return [
+    id,
+    job.service,
+    job.userId,
+    job.chatId ?? null,
+    job.messageId ?? null,
+    job.requestId ?? null,
+    job.webhook ?? null,
+    job.tier,
+    job.kind,
+    job.lane,
+    JSON.stringify(job.payload),
+    job.work ?? 1,
+  ] as const;
 }
