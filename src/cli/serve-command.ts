@@ -46,7 +46,10 @@ async function serve(runtime: Runtime, io: CliIo, options: ServeOptions): Promis
     { url: server.url, config: runtime.config.source },
     'genrelay listening',
   );
-  if (settings.apiKeys.length === 0) {
+  if (
+    settings.apiKeys.length === 0 &&
+    Object.keys(runtime.config.services).length === 0
+  ) {
     runtime.logger.warn({}, 'API is open: no server.apiKeys configured');
   }
   io.stdout.write(`genrelay listening on ${server.url}\n`);
