@@ -102,7 +102,13 @@ export class Dispatcher {
 
   /** Looks at every lane with waiting jobs again: a slot freed or an instance came back. */
   wakeAll(): void {
-    for (const lane of this.lanes) void this.wake(lane);
+    for (const lane of this.lanes) void this.wakeIfQueued(lane);
+  }
+
+  /** Lanes with nothing queued are not asked for a claim that would find nothing. */
+  private async wakeIfQueued(lane: string): Promise<void> {
+    const { premium, general } = await this.options.store.queuedWork(lane);
+    if (premium.count + general.count > 0) await this.wake(lane);
   }
 
   /** The jobs of a lane running in this process now. */
