@@ -4,6 +4,7 @@ import {
   finalStates,
   type Job,
   type JobError,
+  type JobResult,
   type JobState,
   type NewJob,
 } from './job.js';
@@ -200,21 +201,11 @@ async function* storedEvents(job: Job): AsyncGenerator<JobEvent> {
     return;
   }
   if (job.state !== 'succeeded') return;
-  const result = (job.result ?? {}) as StoredResult;
+  const result = (job.result ?? {}) as JobResult;
   if (result.text !== undefined) yield { type: 'text', delta: result.text };
-  for (const { key, ...image } of result.images ?? [])
-    yield { type: 'image', ...image, key, url: resultPath(key) };
+  for (const { key, url, ...image } of result.images ?? [])
+    yield key === undefined
+      ? { type: 'image', ...image, ...(url === undefined ? {} : { url }) }
+      : { type: 'image', ...image, key, url: resultPath(key) };
   yield { type: 'finish', reason: 'stop' };
-}
-
-/** What the dispatcher stores as a job's result. */
-interface StoredResult {
-  text?: string;
-  images?: {
-    key: string;
-    mediaType: string;
-    width?: number;
-    height?: number;
-    seed?: number;
-  }[];
 }

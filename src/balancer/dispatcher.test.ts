@@ -379,3 +379,32 @@ describe('Dispatcher across lanes', () => {
     expect((await store.get(second.id))?.state).toBe('succeeded');
   });
 });
+
+describe('Dispatcher results', () => {
+  it('keeps an image the upstream only names by URL in the result, by that URL', async () => {
+    const { events, storage } = setUp({
+      slots: 1,
+      async *run() {
+        yield {
+          type: 'image',
+          url: 'https://cdn.example.com/out.png',
+          mediaType: 'image/png',
+          width: 8,
+          height: 8,
+        };
+      },
+    });
+    const { job } = await submitAndWait(events, newJob('ann'));
+    expect(storage.saved).toHaveLength(0);
+    expect(job.result).toEqual({
+      images: [
+        {
+          url: 'https://cdn.example.com/out.png',
+          mediaType: 'image/png',
+          width: 8,
+          height: 8,
+        },
+      ],
+    });
+  });
+});

@@ -261,6 +261,9 @@ export class Dispatcher {
           });
           continue;
         }
+        // An image the upstream only names by URL is kept by that URL.
+        if (part.type === 'image' && part.url !== undefined)
+          images.push({ url: part.url, ...describe(part) });
         if (part.type === 'text') text = (text ?? '') + part.delta;
         if (part.type === 'usage') tokens = part.completionTokens;
         events.publish(job.id, part);

@@ -35,6 +35,22 @@ export interface NewJob {
   webhook?: string;
 }
 
+/** What a finished job keeps (its `result`): its text and its images. */
+export interface JobResult {
+  text?: string;
+  images?: JobResultImage[];
+}
+
+export interface JobResultImage {
+  /** Stored by genrelay under this key; else `url` is where the upstream keeps it. */
+  key?: string;
+  url?: string;
+  mediaType: string;
+  width?: number;
+  height?: number;
+  seed?: number;
+}
+
 export interface JobError {
   code: string;
   message: string;

@@ -1,16 +1,8 @@
-import type { Job } from '../../balancer/job.js';
+import type { Job, JobResult } from '../../balancer/job.js';
 import { parseLaneName } from '../../balancer/lane-name.js';
 import type { QueueEstimate } from '../../balancer/queue-estimator.js';
 import type { ResultStorage } from '../../balancer/result-storage.js';
 import { resultUrl } from '../result-url.js';
-
-interface StoredImage {
-  key: string;
-  mediaType: string;
-  width?: number;
-  height?: number;
-  seed?: number;
-}
 
 const time = (epochMs: number | undefined) =>
   epochMs === undefined ? null : new Date(epochMs).toISOString();
@@ -22,10 +14,13 @@ export async function jobBody(
   estimate?: QueueEstimate,
 ) {
   const lane = parseLaneName(job.lane);
-  const result = job.result as { text?: string; images?: StoredImage[] } | undefined;
+  const result = job.result as JobResult | undefined;
   const images = await Promise.all(
     (result?.images ?? []).map(async (image) => ({
-      url: await resultUrl(links.storage, image.key, links.origin),
+      url:
+        image.key === undefined
+          ? (image.url ?? null)
+          : await resultUrl(links.storage, image.key, links.origin),
       media_type: image.mediaType,
       width: image.width ?? null,
       height: image.height ?? null,

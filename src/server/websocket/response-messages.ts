@@ -1,4 +1,4 @@
-import type { Job, JobKind } from '../../balancer/job.js';
+import type { Job, JobKind, JobResult } from '../../balancer/job.js';
 import type { JobEvent } from '../../balancer/job-events.js';
 import { parseLaneName } from '../../balancer/lane-name.js';
 import type { ResultStorage } from '../../balancer/result-storage.js';
@@ -41,14 +41,6 @@ export interface ResponseOptions {
   responseFormat: ResponseFormat;
   /** The job as stored now: a final response is built from what the store holds. */
   load(): Promise<Job>;
-}
-
-interface StoredImage {
-  key: string;
-  mediaType: string;
-  width?: number;
-  height?: number;
-  seed?: number;
 }
 
 /**
@@ -142,11 +134,14 @@ async function okMessage(
   job: Job,
   options: ResponseOptions,
 ): Promise<ResponseMessage> {
-  const result = (job.result ?? {}) as { text?: string; images?: StoredImage[] };
+  const result = (job.result ?? {}) as JobResult;
   const stored = result.images ?? [];
   const images = await Promise.all(
     stored.map(async (image) => ({
-      url: await resultUrl(options.storage, image.key, options.origin),
+      url:
+        image.key === undefined
+          ? (image.url ?? null)
+          : await resultUrl(options.storage, image.key, options.origin),
       media_type: image.mediaType,
       width: image.width ?? null,
       height: image.height ?? null,
@@ -155,7 +150,7 @@ async function okMessage(
   );
   const first = stored[0];
   const base64 =
-    options.responseFormat === 'base64' && first !== undefined
+    options.responseFormat === 'base64' && first?.key !== undefined
       ? await readBase64(options.storage, first.key)
       : undefined;
   const isText =
