@@ -18,7 +18,7 @@ const defaultSlots: Record<string, number> = {
   'blackforestlabs-flux1dev': 2,
   'voodoohop-flux1schnell': 2,
 };
-const apiSlots = 16;
+const apiSlots = 64;
 
 /** The queue and what feeds it: the store, the instances' slots, moderation, webhooks. */
 export interface Queue {

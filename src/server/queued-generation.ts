@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { JobSubmission } from '../balancer/balancer.js';
-import { anonymousUser } from '../balancer/job.js';
+import { anonymousUser, type Job } from '../balancer/job.js';
 import { jobWork } from '../balancer/job-work.js';
 import { laneName } from '../balancer/lane-name.js';
 import { CanceledError, errorFromCode, UpstreamError } from '../core/errors.js';
@@ -58,6 +59,13 @@ export async function* queuedGeneration(
     work: jobWork(kind, 'model', payload),
   };
   const { balancer } = dependencies;
+  if (owner.userId === anonymousUser) {
+    const atOnce = await startAtOnce(dependencies, submission, signal);
+    if (atOnce !== undefined) {
+      yield* atOnce;
+      return;
+    }
+  }
   const { job } = await balancer.submit(submission, { estimate: false });
   let finished = false;
   try {
@@ -101,4 +109,39 @@ function moderationPayload(request: GenerationRequest): unknown {
   return request.kind === 'chat'
     ? { messages: request.messages }
     : { prompt: request.prompt ?? '' };
+}
+
+/**
+ * Runs a request that names no user at once, without storing it, when its lane has a free
+ * slot and nothing queued: the scheduler would start it first anyway, and a request that
+ * lives only as long as its HTTP connection gains nothing from being kept. Undefined when
+ * it has to wait its turn.
+ */
+async function startAtOnce(
+  dependencies: ServerDependencies,
+  submission: JobSubmission,
+  signal: AbortSignal,
+): Promise<AsyncIterable<StreamPart> | undefined> {
+  const lane = dependencies.lanes.lane(submission.lane);
+  if (lane === undefined) return undefined;
+  const { premium, general } = await dependencies.balancer.store.queuedWork(
+    submission.lane,
+  );
+  if (premium.count + general.count > 0) return undefined;
+  const slot = await lane.acquire();
+  if (slot === undefined) return undefined;
+  const job: Job = {
+    ...submission,
+    id: randomUUID(),
+    state: 'running',
+    attempts: 1,
+    createdAt: Date.now(),
+  };
+  return (async function* () {
+    try {
+      yield* lane.run(job, slot, signal);
+    } finally {
+      slot.release();
+    }
+  })();
 }

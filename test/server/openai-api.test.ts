@@ -149,7 +149,7 @@ describe('OpenAI-compatible API, through the official openai client', () => {
     expect(await response.json()).toEqual({
       status: 'ok',
       providers: [{ provider: 'local', recentFailures: 0 }],
-      instances: [{ id: 'local', slots: 16, busy: 0, healthy: true }],
+      instances: [{ id: 'local', slots: 64, busy: 0, healthy: true }],
     });
   });
 });

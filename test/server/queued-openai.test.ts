@@ -67,6 +67,26 @@ describe('OpenAI requests through the queue', () => {
     expect(order.indexOf('single')).toBeLessThanOrEqual(1);
   });
 
+  it('starts a request without a user at once when its lane is idle, and queues it otherwise', async () => {
+    const jobs = async () =>
+      (
+        (await (await fetch(`${genrelay.url}/v1/jobs?limit=1000`)).json()) as {
+          data: { user_id: string }[];
+        }
+      ).data.filter((job) => job.user_id === '').length;
+    const before = await jobs();
+    // Idle lane: run straight away, nothing stored (it lives as long as its connection).
+    expect((await post(chat(undefined, false))).status).toBe(200);
+    expect(await jobs()).toBe(before);
+    // Busy lane (one slot, taken): it waits its turn as a stored job.
+    const holder = post(chat('holder', false));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const waiting = await post(chat(undefined, false));
+    expect(waiting.status).toBe(200);
+    expect(await jobs()).toBe(before + 1);
+    expect((await holder).status).toBe(200);
+  });
+
   it('takes the end user from the X-GenRelay-User header', async () => {
     await post(chat(undefined, false), { 'x-genrelay-user': 'header-user' });
     const jobs = (await (
