@@ -1,4 +1,5 @@
 import { InvalidRequestError, NotFoundError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import type { Dispatcher } from './dispatcher.js';
 import {
   finalStates,
@@ -50,6 +51,7 @@ export interface BalancerParts {
   watcher: QueueWatcher;
   estimator: QueueEstimator;
   settings: AdmissionSettings;
+  logger: Logger;
 }
 
 /**
@@ -71,13 +73,18 @@ export class Balancer {
    * back from the store, so jobs nobody follows cost no read.
    */
   async finished(job: Job): Promise<void> {
-    const listeners = [...this.finishedListeners].filter((listener) =>
-      listener.wants(job),
-    );
-    if (listeners.length === 0) return;
-    const stored = await this.parts.store.get(job.id);
-    if (stored === undefined) return;
-    for (const listener of listeners) listener.finished(stored);
+    try {
+      const listeners = [...this.finishedListeners].filter((listener) =>
+        listener.wants(job),
+      );
+      if (listeners.length === 0) return;
+      const stored = await this.parts.store.get(job.id);
+      if (stored === undefined) return;
+      for (const listener of listeners) listener.finished(stored);
+    } catch (error) {
+      // A listener's failure is its own; the job's end stands.
+      this.parts.logger.error({ job: job.id, error }, 'a finished-job listener failed');
+    }
   }
 
   get store(): JobStore {

@@ -1,4 +1,4 @@
-import type { Logger } from '../core/logger.js';
+import { type Logger, silentLogger } from '../core/logger.js';
 import { Balancer } from './balancer.js';
 import { Dispatcher, type LaneExecutor } from './dispatcher.js';
 import { DurationStats } from './duration-stats.js';
@@ -99,6 +99,7 @@ export function createBalancer(options: CreateBalancerOptions): BalancerRuntime 
     watcher,
     estimator,
     settings,
+    logger: options.logger ?? silentLogger,
   });
   return { balancer, dispatcher, events, durations };
 }

@@ -408,3 +408,49 @@ describe('Dispatcher results', () => {
     });
   });
 });
+
+describe('Dispatcher when a lane cannot be looked up', () => {
+  it('keeps the jobs and tries again when the route lookup fails for a while', async () => {
+    const { events } = setUp({
+      slots: 1,
+      async *run() {
+        yield { type: 'text', delta: 'ran' };
+      },
+    });
+    const lane = countedLane({
+      slots: 1,
+      async *run() {
+        yield { type: 'text', delta: 'ran' };
+      },
+    });
+    let lookups = 0;
+    const flaky = {
+      ...lane,
+      acquire: async () => {
+        lookups++;
+        if (lookups === 1)
+          throw new UpstreamError('catalog unreachable', { retryable: true });
+        return lane.acquire();
+      },
+    };
+    await dispatcher.stop();
+    dispatcher = new Dispatcher({
+      store,
+      events,
+      storage: memoryStorage(),
+      lane: () => flaky,
+      premiumShare: 0.75,
+      leaseMs: 30_000,
+      maxAttempts: 3,
+      attemptTimeoutMs: () => 5000,
+      worker: 'test',
+      soleWorker: true,
+      durations: new DurationStats({
+        initial: () => ({ msPerWork: 100, workPerJob: 1 }),
+      }),
+    });
+    const { job } = await submitAndWait(events, newJob('ann'));
+    expect(lookups).toBeGreaterThanOrEqual(2);
+    expect(job).toMatchObject({ state: 'succeeded', attempts: 1 });
+  });
+});

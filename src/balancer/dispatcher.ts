@@ -33,6 +33,9 @@ export interface RunningJob {
   expectedMs: number;
 }
 
+/** A lane that could not be looked at (its store or route failed) is tried again after this. */
+const retryLaneMs = 1000;
+
 export interface DispatcherOptions {
   store: JobStore;
   events: JobEvents;
@@ -67,8 +70,10 @@ export interface DispatcherOptions {
  * events, stores results, and retries or fails them. Each lane keeps its own tier shares.
  */
 export class Dispatcher {
-  private readonly running = new Map<string, AbortController>();
-  private readonly runningJobs = new Map<string, RunningJob>();
+  private readonly running = new Map<
+    string,
+    RunningJob & { controller: AbortController }
+  >();
   private readonly filling = new Map<string, Promise<void>>();
   private readonly refill = new Set<string>();
   private readonly selectors = new Map<string, TierSelector>();
@@ -113,7 +118,7 @@ export class Dispatcher {
 
   /** The jobs of a lane running in this process now. */
   runningIn(lane: string): RunningJob[] {
-    return [...this.runningJobs.values()].filter(({ job }) => job.lane === lane);
+    return [...this.running.values()].filter(({ job }) => job.lane === lane);
   }
 
   /** Starts what the lane can run now; call after a submit and whenever a slot frees. */
@@ -126,16 +131,23 @@ export class Dispatcher {
       this.refill.add(lane);
       return current;
     }
-    const filling = this.fill(lane).finally(() => this.filling.delete(lane));
+    const filling = this.fill(lane)
+      .catch((error: unknown) => {
+        // A store that failed (disk full, say) must not take the process down: the lane
+        // is looked at again shortly.
+        this.logger.error({ lane, error }, 'could not start the jobs of a lane');
+        this.retryLater(lane);
+      })
+      .finally(() => this.filling.delete(lane));
     this.filling.set(lane, filling);
     return filling;
   }
 
   /** Aborts a job that runs in this process; true when it did. */
   abort(jobId: string): boolean {
-    const controller = this.running.get(jobId);
-    controller?.abort(new CanceledError('The job was canceled.'));
-    return controller !== undefined;
+    const running = this.running.get(jobId);
+    running?.controller.abort(new CanceledError('The job was canceled.'));
+    return running !== undefined;
   }
 
   /**
@@ -145,7 +157,7 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.renewal);
-    for (const controller of this.running.values())
+    for (const { controller } of this.running.values())
       controller.abort(new CanceledError('Shutting down'));
     await Promise.all(this.filling.values());
   }
@@ -163,8 +175,11 @@ export class Dispatcher {
         try {
           slot = await executor.acquire();
         } catch (thrown) {
-          // The lane cannot run at all (its model is served nowhere now).
-          await this.failUnserved(lane, toGenRelayError(thrown));
+          const error = toGenRelayError(thrown);
+          // The lane cannot run at all (its model is served nowhere now): its jobs fail.
+          if (error.code === 'model_not_found') await this.failUnserved(lane, error);
+          // Else its route could not be looked up just now (a catalog unreachable).
+          else this.retryLater(lane);
           return;
         }
         if (slot === undefined) break;
@@ -182,14 +197,28 @@ export class Dispatcher {
         if (job === undefined) break;
         selector.started(job.tier);
         this.options.onStarted?.(lane);
-        void this.run(job, executor, slot).finally(() => {
-          slot.release();
-          // The job's user may start another, in any lane (the running cap is per user),
-          // and a failed attempt may have put the job back.
-          this.wakeAll();
-        });
+        const claimed = job;
+        void this.run(claimed, executor, slot)
+          .catch((error: unknown) => {
+            // Recording the outcome failed: the lease lapses and the job runs again.
+            this.logger.error(
+              { job: claimed.id, error },
+              'could not record a job outcome',
+            );
+          })
+          .finally(() => {
+            slot.release();
+            // The job's user may start another, in any lane (the running cap is per user),
+            // and a failed attempt may have put the job back.
+            this.wakeAll();
+          });
       }
     } while (this.refill.has(lane) && !this.stopped);
+  }
+
+  private retryLater(lane: string): void {
+    if (this.stopped) return;
+    setTimeout(() => void this.wake(lane), retryLaneMs).unref();
   }
 
   /** Jobs of a lane nothing runs fail at once rather than wait for ever. */
@@ -231,13 +260,12 @@ export class Dispatcher {
         controller.abort(new TimeoutError(`The job took longer than ${timeoutMs} ms`)),
       timeoutMs,
     );
-    this.running.set(job.id, controller);
     const startedAt = Date.now();
     const expectedMs = durations.estimate(
       job.lane,
       job.kind === 'chat' ? undefined : job.work,
     );
-    this.runningJobs.set(job.id, { job, startedAt, expectedMs });
+    this.running.set(job.id, { job, startedAt, expectedMs, controller });
     events.publish(job.id, {
       type: 'state',
       state: 'running',
@@ -285,7 +313,6 @@ export class Dispatcher {
     } finally {
       clearTimeout(timer);
       this.running.delete(job.id);
-      this.runningJobs.delete(job.id);
     }
   }
 
@@ -348,8 +375,13 @@ export class Dispatcher {
   }
 
   private async renewLeases(): Promise<void> {
-    for (const jobId of this.running.keys()) {
-      await this.options.store.renew(jobId, this.options.worker, this.options.leaseMs);
+    try {
+      for (const jobId of this.running.keys()) {
+        await this.options.store.renew(jobId, this.options.worker, this.options.leaseMs);
+      }
+    } catch (error) {
+      // The next round tries again; a lease that lapses meanwhile only means a rerun.
+      this.logger.error({ error }, 'could not renew the leases of running jobs');
     }
   }
 }

@@ -1,4 +1,4 @@
-import { toGenRelayError } from '../core/errors.js';
+import { InternalError, toGenRelayError } from '../core/errors.js';
 import type { StreamPart } from '../core/stream-part.js';
 import type { PayloadExecutor, PayloadJobKind } from '../providers/provider.js';
 import type { LaneExecutor } from './dispatcher.js';
@@ -33,7 +33,10 @@ export class ExecutorLane implements LaneExecutor {
 
   async *run(job: Job, slot: Slot, signal: AbortSignal): AsyncGenerator<StreamPart> {
     const executor = this.executors.find(({ id }) => id === slot.instance);
-    if (executor === undefined) throw new Error(`No executor "${slot.instance}"`);
+    if (executor === undefined)
+      throw new InternalError(
+        `The slot names no executor of this lane: "${slot.instance}"`,
+      );
     yield { type: 'provider', provider: executor.id, model: '', label: executor.label };
     try {
       yield* executor.generatePayload(job.kind as PayloadJobKind, job.payload, {

@@ -1,7 +1,14 @@
 import type { JsonValue } from '../core/json.js';
 
 /** Where a job is in its life; `succeeded`, `failed` and `canceled` are final. */
-export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled';
+export const jobStates = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'canceled',
+] as const;
+export type JobState = (typeof jobStates)[number];
 
 export const finalStates: readonly JobState[] = ['succeeded', 'failed', 'canceled'];
 

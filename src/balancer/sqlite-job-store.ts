@@ -79,12 +79,8 @@ export class SqliteJobStore implements JobStore {
 
   async reject(job: NewJob, error: JobError): Promise<Job> {
     const s = this.statement;
-    if (job.requestId !== undefined) {
-      const existing = s.jobByRequest.get(job.service, job.requestId) as
-        | JobRow
-        | undefined;
-      if (existing !== undefined) return jobFromRow(existing);
-    }
+    const existing = this.earlier(job);
+    if (existing !== undefined) return existing;
     const id = randomUUID();
     const now = this.now();
     s.insertRejected.run(...jobColumns(id, job), now, now, JSON.stringify(error));
@@ -173,12 +169,8 @@ export class SqliteJobStore implements JobStore {
 
   private insert(job: NewJob, limits: AdmissionLimits): SubmitResult {
     const s = this.statement;
-    if (job.requestId !== undefined) {
-      const existing = s.jobByRequest.get(job.service, job.requestId) as
-        | JobRow
-        | undefined;
-      if (existing !== undefined) return { job: jobFromRow(existing), created: false };
-    }
+    const existing = this.earlier(job);
+    if (existing !== undefined) return { job: existing, created: false };
     const total = this.counters.totalQueued;
     if (total >= limits.maxQueueSize) {
       throw new QueueFullError(
@@ -341,6 +333,15 @@ export class SqliteJobStore implements JobStore {
     const counts = this.counters.change(service, userId, queued, running);
     const after = this.mayRun(userId, counts.running);
     if (before !== after) this.statement.setReady.run(after ? 1 : 0, service, userId);
+  }
+
+  /** The job the service submitted before under the same request id, if any. */
+  private earlier(job: NewJob): Job | undefined {
+    if (job.requestId === undefined) return undefined;
+    const row = this.statement.jobByRequest.get(job.service, job.requestId) as
+      | JobRow
+      | undefined;
+    return row === undefined ? undefined : jobFromRow(row);
   }
 
   /** Whether a user with `running` jobs may start another (anonymous jobs always may). */

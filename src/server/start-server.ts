@@ -30,7 +30,6 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { server: settings } = runtime.config;
   const queue = createQueue(runtime);
-  await queue.balancer.start();
   const dependencies: ServerDependencies = {
     balancer: queue.balancer,
     lanes: queue.lanes,
@@ -63,6 +62,10 @@ export async function startServer(
       () => resolve(started),
     );
     started.once('error', reject);
+  }).catch(async (error: unknown) => {
+    // Nothing listens (the port is taken): the store opened for the queue is closed.
+    await queue.close();
+    throw error;
   });
   const websocket = attachWebsocketApi(
     server as Server,
@@ -91,6 +94,9 @@ export async function startServer(
       );
     },
   });
+  // Dispatching starts last, so the jobs recovered from a stopped process find the
+  // webhook listener in place and a server that answers.
+  await queue.balancer.start();
   return {
     url: `http://${host}:${address.port}`,
     websocket,

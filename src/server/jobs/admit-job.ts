@@ -1,8 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { JobSubmission } from '../../balancer/balancer.js';
-import type { JobError, JobKind } from '../../balancer/job.js';
+import type { JobError } from '../../balancer/job.js';
 import { jobWork } from '../../balancer/job-work.js';
-import type { LaneDirectory } from '../../balancer/lane-directory.js';
 import { laneName } from '../../balancer/lane-name.js';
 import { InvalidRequestError, toGenRelayError } from '../../core/errors.js';
 import type { GenerationRequest } from '../../core/generation-request.js';
@@ -16,23 +15,15 @@ import type { ServerDependencies } from '../server-dependencies.js';
 import { validationError } from '../validation-error.js';
 import type { JobRequest } from './job-request-schema.js';
 
-/** What admitting a job needs besides the request. */
-export interface AdmissionContext {
+/** What admitting a job needs besides the request: the server's checks, for a service. */
+export interface AdmissionContext
+  extends Pick<
+    ServerDependencies,
+    'lanes' | 'checkRoute' | 'moderate' | 'checkWebhook' | 'allowPrivateMediaUrls'
+  > {
   service: string;
-  lanes: LaneDirectory;
-  /** Throws ModelNotFoundError (404) when no provider serves the request's model. */
-  checkRoute(request: GenerationRequest, signal: AbortSignal): Promise<void>;
-  /** Checks the prompt when asked (see ServerDependencies.moderate). */
-  moderate(
-    kind: JobKind,
-    payload: unknown,
-    requested: boolean,
-    signal: AbortSignal,
-  ): Promise<void>;
-  checkWebhook(url: string): string;
   /** Keeps a job that is refused (moderation) as failed, never run. */
-  reject?(submission: JobSubmission, error: JobError): Promise<unknown>;
-  allowPrivateMediaUrls: boolean;
+  reject(submission: JobSubmission, error: JobError): Promise<unknown>;
   signal: AbortSignal;
 }
 
@@ -51,11 +42,7 @@ function parsePayload<Schema extends z.ZodType>(
 ): z.output<Schema> {
   const parsed = schema.safeParse(payload);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({
-    ...issue,
-    path: ['payload', ...issue.path],
-  }));
-  throw validationError(new z.ZodError(issues));
+  throw validationError(parsed.error, ['payload']);
 }
 
 /**
@@ -126,7 +113,7 @@ async function moderated(
   } catch (thrown) {
     const error = toGenRelayError(thrown);
     if (error.code === 'moderation_rejected')
-      await context.reject?.(submission, { code: error.code, message: error.message });
+      await context.reject(submission, { code: error.code, message: error.message });
     throw thrown;
   }
   return submission;

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import type { JobState } from '../../balancer/job.js';
+import { jobStates } from '../../balancer/job.js';
 import { baseUrl } from '../base-url.js';
 import { readJsonBody } from '../read-json-body.js';
 import { requestSignal } from '../request-signal.js';
@@ -15,7 +15,7 @@ type ServiceContext = Context<{ Variables: { service: string } }>;
 
 const listQuerySchema = z.strictObject({
   user_id: z.string().min(1).optional(),
-  state: z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']).optional(),
+  state: z.enum(jobStates).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
@@ -72,7 +72,7 @@ export function jobRoutes(dependencies: ServerDependencies) {
       const jobs = await balancer.list(context.get('service'), {
         limit,
         ...(userId === undefined ? {} : { userId }),
-        ...(state === undefined ? {} : { state: state as JobState }),
+        ...(state === undefined ? {} : { state }),
       });
       const data = await Promise.all(jobs.map((job) => jobBody(job, links(context))));
       return context.json({ object: 'list', data });
