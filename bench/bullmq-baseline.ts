@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { bounded } from '../test/support/bounded.js';
 
 // BullMQ on the local Redis doing what the scheduler bench does with genrelay's store: the
 // same jobs from the same users, premium ones first. BullMQ has priorities only: no turns
@@ -245,30 +246,5 @@ async function persistence(client: Redis): Promise<string> {
   } catch {
     // Managed Redis often refuses CONFIG.
     return 'unknown';
-  }
-}
-
-/**
- * What `run` returns, or an error naming `what` after `ms`; `run` is told through its
- * signal to stop, so a phase that overran does not go on behind the next one.
- */
-async function bounded<T>(
-  what: string,
-  ms: number,
-  run: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new Error(`${what} took over ${ms} ms`);
-      controller.abort(error);
-      reject(error);
-    }, ms);
-  });
-  try {
-    return await Promise.race([run(controller.signal), timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

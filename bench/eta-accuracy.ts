@@ -8,7 +8,9 @@ import {
   createBalancer,
 } from '../src/balancer/create-balancer.js';
 import type { JobEvents } from '../src/balancer/job-events.js';
+import { jobWork } from '../src/balancer/job-work.js';
 import { SqliteJobStore } from '../src/balancer/sqlite-job-store.js';
+import { bounded } from '../test/support/bounded.js';
 import {
   beforeLearning,
   type Errors,
@@ -25,6 +27,8 @@ import { DevoidAverage } from './eta-estimates.js';
 import {
   etaPremiumShare,
   etaScript,
+  etaSides,
+  etaStepCounts,
   etaUsers,
   etaWaves,
   type ScriptedJob,
@@ -88,7 +92,7 @@ async function followed(events: JobEvents, record: Observed): Promise<number> {
   throw new Error('a bench job did not finish within 60 s');
 }
 
-/** What the balancer knows right after a submit, for the prototype and the oracles. */
+/** What the balancer knows right after a submit, for the oracles. */
 async function snapshot(runtime: BalancerRuntime, store: SqliteJobStore) {
   const now = Date.now();
   const freeAt = runtime.dispatcher
@@ -155,9 +159,6 @@ async function run(folder: string, warm: boolean): Promise<Observed[]> {
     });
     const told = await firstQueued(events, stored.id);
     const toldAt = Date.now();
-    const otherTierQueued = [...observed.values()].filter(
-      (other) => other.tier !== stored.tier && !startTimes.has(other.id),
-    ).length;
     const record: Observed = {
       id: stored.id,
       job,
@@ -167,7 +168,6 @@ async function run(folder: string, warm: boolean): Promise<Observed[]> {
       toldAt,
       updates: [],
       ...(await snapshot(runtime, store)),
-      otherTierQueued,
       devoidMs,
     };
     observed.set(stored.id, record);
@@ -177,7 +177,7 @@ async function run(folder: string, warm: boolean): Promise<Observed[]> {
   try {
     if (warm) {
       await Promise.all(etaScript(99).slice(0, warmUpJobs).map(submit));
-      await bounded(Promise.all(running), 30_000, 'the warm-up');
+      await bounded('the warm-up', 30_000, () => Promise.all(running));
       observed.clear();
       running.length = 0;
     }
@@ -187,7 +187,7 @@ async function run(folder: string, warm: boolean): Promise<Observed[]> {
       if (wait > 0) await sleep(wait);
       await submit(job);
     }
-    await bounded(Promise.all(running), 60_000, 'the workload');
+    await bounded('the workload', 60_000, () => Promise.all(running));
   } finally {
     await balancer.stop();
     await store.close();
@@ -196,18 +196,6 @@ async function run(folder: string, warm: boolean): Promise<Observed[]> {
     const startedAt = startTimes.get(record.id);
     return startedAt === undefined ? record : { ...record, startedAt };
   });
-}
-
-async function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
@@ -224,14 +212,23 @@ try {
   const learned: Only = (record) => !unlearned(record);
   const premiumUsers = etaUsers.filter((user) => user.tier === 'premium').length;
   const burst = etaUsers.reduce((sum, user) => sum + user.burst, 0);
+  // The balancer's guess before a lane's first job ends, as the first cold jobs saw it.
+  const guess = cold.find(unlearned)?.msPerWork ?? Number.NaN;
+  const typical = jobWork('text2img', 'automatic1111', {
+    width: 512,
+    height: 512,
+    steps: 30,
+  });
   console.log(
-    `ETA workload: ${warm.length} jobs of 512²–1024² × 20/30/50 steps from ${etaUsers.length} ` +
+    `ETA workload: ${warm.length} jobs of ${etaSides.map((side) => `${side}²`).join('/')} × ` +
+      `${etaStepCounts.join('/')} steps from ${etaUsers.length} ` +
       `users (${premiumUsers} premium, share ${settings.premiumShare}; 1 running job per user), ` +
       `a burst of ${burst} then ${etaWaves.count} waves of ${etaWaves.size} every ` +
       `${etaWaves.everyMs} ms; ${slots} slots at ${msPerWork} ms per megapixel-step ±10%. ` +
       `Errors over jobs that waited >= ${minWaitMs} ms; "warm" ran ${warmUpJobs} jobs first ` +
-      'so durations were learned; "cold" starts from the initial guess of 500 ms per ' +
-      `megapixel-step (4 s for 512² × 30 steps), ${Math.round(500 / msPerWork)}× this ` +
+      `so durations were learned; "cold" starts from the initial guess of ${Math.round(guess)} ms ` +
+      `per megapixel-step (${((guess * typical) / 1000).toFixed(1)} s for 512² × 30 steps), ` +
+      `${Math.round(guess / msPerWork)}× this ` +
       'scaled-down GPU, so its first rows show how soon the guess is forgotten, not real ' +
       'cold-start accuracy.',
   );

@@ -29,7 +29,6 @@ export interface Observed {
   /** The learned time per unit of work, and the lane's average queued work. */
   msPerWork: number;
   averageWork: number;
-  otherTierQueued: number;
   devoidMs: number;
 }
 
@@ -145,9 +144,9 @@ export function beforeLearning(all: readonly Observed[]): Only {
 }
 
 /**
- * Why positions fall short, as medians over a tier's jobs: how many of the jobs that
- * really started first the position left out, and how many of
- * those started first were submitted after the job (they overtook it).
+ * Why positions fall short, as medians over a tier's jobs: how many jobs really started
+ * first, how many of those the position left out, and how many were submitted after the
+ * job (they overtook it).
  */
 export function missedAhead(all: readonly Observed[], tier: JobTier): string {
   const counts = all

@@ -30,8 +30,9 @@ export const etaUsers: readonly EtaUser[] = [
 
 /** After the burst, waves of jobs from users picked at random. */
 export const etaWaves = { count: 4, size: 10, everyMs: 1500 };
-const sides = [512, 768, 1024];
-const stepCounts = [20, 30, 50];
+/** Each job's size is one of these sides (square) and one of these step counts. */
+export const etaSides = [512, 768, 1024] as const;
+export const etaStepCounts = [20, 30, 50] as const;
 
 /** A job of the script: when it is submitted, by whom, and its size. */
 export interface ScriptedJob {
@@ -58,12 +59,12 @@ export function etaScript(seed: number): ScriptedJob[] {
   const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] as T;
   const sized = (atMs: number, user: EtaUser): ScriptedJob => {
-    const side = pick(sides);
+    const side = pick(etaSides);
     const payload = {
       prompt: 'a red fox',
       width: side,
       height: side,
-      steps: pick(stepCounts),
+      steps: pick(etaStepCounts),
     };
     return { atMs, user, payload, work: jobWork('text2img', 'automatic1111', payload) };
   };

@@ -1,10 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { imageExtension } from '../core/media.js';
-import type { ResultStorage, StoredResult } from './result-storage.js';
+import {
+  newResultKey,
+  type ResultStorage,
+  resultKeyPattern,
+  type StoredResult,
+} from './result-storage.js';
 
 const mediaTypes: Record<string, string> = {
   png: 'image/png',
@@ -13,10 +16,6 @@ const mediaTypes: Record<string, string> = {
   webp: 'image/webp',
   bin: 'application/octet-stream',
 };
-
-// Keys are made here and only ever matched against this shape, so a caller-supplied key
-// can never name a file outside the folder.
-const keyPattern = /^[0-9a-f-]{36}\.(png|jpg|gif|webp|bin)$/;
 
 /** Results as files in one folder, each under a random name. */
 export class LocalResultStorage implements ResultStorage {
@@ -27,7 +26,7 @@ export class LocalResultStorage implements ResultStorage {
   async save(data: Uint8Array, mediaType: string): Promise<StoredResult> {
     this.ready ??= mkdir(this.folder, { recursive: true });
     await this.ready;
-    const key = `${randomUUID()}.${imageExtension(mediaType)}`;
+    const key = newResultKey(mediaType);
     // Written aside and renamed, so a crash never leaves a half-written file under a key.
     const temporary = join(this.folder, `.${key}.partial`);
     await writeFile(temporary, data, { mode: 0o644 });
@@ -36,7 +35,7 @@ export class LocalResultStorage implements ResultStorage {
   }
 
   async open(key: string) {
-    const match = keyPattern.exec(key);
+    const match = resultKeyPattern.exec(key);
     if (match === null) return undefined;
     const path = join(this.folder, key);
     try {

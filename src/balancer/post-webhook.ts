@@ -1,7 +1,7 @@
 import { type GenRelayError, toGenRelayError } from '../core/errors.js';
-import { webhookSignature } from '../core/verify-webhook-signature.js';
 import { errorFromResponse } from '../http/error-from-response.js';
 import type { HttpClient } from '../http/http-client.js';
+import { webhookSignature } from './verify-webhook-signature.js';
 
 /** One attempt at delivering an event. */
 export interface WebhookAttempt {
@@ -21,7 +21,7 @@ export type WebhookAttemptOutcome =
   /** `retryable`: a network failure, a timeout, 429 or 5xx, which may pass. */
   | { kind: 'failed'; error: GenRelayError; retryable: boolean };
 
-export function webhookHeaders(attempt: WebhookAttempt): Record<string, string> {
+function webhookHeaders(attempt: WebhookAttempt): Record<string, string> {
   return {
     'content-type': 'application/json',
     'user-agent': 'genrelay-webhook',

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { imageExtension } from '../core/media.js';
+
 /** A stored result, named by a key that is safe to put in a URL. */
 export interface StoredResult {
   key: string;
@@ -25,4 +28,17 @@ export interface ResultStorage {
 /** Where the server serves a stored result; relative to its public address. */
 export function resultPath(key: string): string {
   return `/v1/files/${key}`;
+}
+
+/**
+ * The shape of every key a storage makes, and the only shape one accepts: a
+ * caller-supplied key that is not one of ours never reaches the disk or the bucket, so it
+ * cannot name a file outside the folder or another object under the prefix. The group is
+ * the extension.
+ */
+export const resultKeyPattern = /^[0-9a-f-]{36}\.(png|jpg|gif|webp|bin)$/;
+
+/** A fresh random key for a result of `mediaType`, of the shape `resultKeyPattern` accepts. */
+export function newResultKey(mediaType: string): string {
+  return `${randomUUID()}.${imageExtension(mediaType)}`;
 }

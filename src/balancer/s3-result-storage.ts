@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   GetObjectCommand,
   type GetObjectCommandOutput,
@@ -8,14 +7,15 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { UpstreamError } from '../core/errors.js';
-import { imageExtension } from '../core/media.js';
-import type { ResultStorage, StoredResult } from './result-storage.js';
+import { untilAborted } from '../http/until-aborted.js';
+import {
+  newResultKey,
+  type ResultStorage,
+  resultKeyPattern,
+  type StoredResult,
+} from './result-storage.js';
 import { s3Failure } from './s3-failure.js';
 import type { S3StorageSettings } from './s3-storage-settings.js';
-
-// The shape LocalResultStorage makes and accepts: a caller-supplied key that is not one of
-// ours never reaches the bucket, so it cannot name another object under the prefix.
-const keyPattern = /^[0-9a-f-]{36}\.(png|jpg|gif|webp|bin)$/;
 
 export interface S3ResultStorageOptions {
   /** The clock presigned URLs are signed with. */
@@ -36,7 +36,7 @@ export class S3ResultStorage implements ResultStorage {
   }
 
   async save(data: Uint8Array, mediaType: string): Promise<StoredResult> {
-    const key = `${randomUUID()}.${imageExtension(mediaType)}`;
+    const key = newResultKey(mediaType);
     const command = new PutObjectCommand({
       Bucket: this.settings.bucket,
       Key: this.settings.prefix + key,
@@ -50,7 +50,7 @@ export class S3ResultStorage implements ResultStorage {
   }
 
   async open(key: string) {
-    if (!keyPattern.test(key)) return undefined;
+    if (!resultKeyPattern.test(key)) return undefined;
     const command = new GetObjectCommand({
       Bucket: this.settings.bucket,
       Key: this.settings.prefix + key,
@@ -84,17 +84,20 @@ export class S3ResultStorage implements ResultStorage {
   /**
    * The URL to give clients for a stored result: a presigned GET URL when `presign` is set,
    * else one under `publicUrl`, else undefined (the server's own `/v1/files/{key}`
-   * applies). A malformed key names no object and gets undefined too.
+   * applies). A malformed key names no object and gets undefined too. Presigning may have
+   * to fetch credentials first (the SDK's default chain), so it is bounded like a request.
    */
   async url(key: string): Promise<string | undefined> {
-    if (!keyPattern.test(key)) return undefined;
+    if (!resultKeyPattern.test(key)) return undefined;
     const { bucket, prefix, presign, publicUrl } = this.settings;
     if (presign !== undefined) {
       const command = new GetObjectCommand({ Bucket: bucket, Key: prefix + key });
-      return getSignedUrl(this.client, command, {
-        expiresIn: presign.expiresInSeconds,
-        signingDate: this.now(),
-      });
+      return this.call('presigning GetObject', () =>
+        getSignedUrl(this.client, command, {
+          expiresIn: presign.expiresInSeconds,
+          signingDate: this.now(),
+        }),
+      );
     }
     if (publicUrl !== undefined) {
       const path = (prefix + key).split('/').map(encodeURIComponent).join('/');
@@ -111,14 +114,16 @@ export class S3ResultStorage implements ResultStorage {
   /**
    * One S3 call under the deadline. The deadline covers the SDK's own retries and ends
    * once the answer's headers are in; a download's body is bounded by the socket's idle
-   * timeout instead, so a slow reader on our side never cuts it short.
+   * timeout instead, so a slow reader on our side never cuts it short. The SDK heeds the
+   * signal only around its retries and the HTTP exchange, so the wait is cut short here
+   * too: resolving credentials (a credential process, an STS call) cannot outlast it.
    */
   private async call<T>(operation: string, run: (signal: AbortSignal) => Promise<T>) {
     const controller = new AbortController();
     const timeoutMs = this.settings.requestTimeoutMs;
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      return await run(controller.signal);
+      return await untilAborted(run(controller.signal), controller.signal);
     } catch (error) {
       throw s3Failure(error, {
         bucket: this.settings.bucket,

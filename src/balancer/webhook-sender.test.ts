@@ -8,12 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   InvalidRequestError,
+  PayloadTooLargeError,
   QueueFullError,
   TimeoutError,
   UpstreamError,
 } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { verifyWebhookSignature } from '../core/verify-webhook-signature.js';
+import { verifyWebhookSignature } from './verify-webhook-signature.js';
 import { type WebhookResult, WebhookSender } from './webhook-sender.js';
 import { webhookSettingsSchema } from './webhook-settings.js';
 
@@ -278,6 +279,52 @@ describe('WebhookSender backlog', () => {
       'webhook dropped: the backlog is full',
       'webhook dropped: the backlog is full',
     ]);
+  });
+
+  it('drops the oldest waiting delivery beyond maxPendingBytes, and frees them once sent', async () => {
+    // 117 bytes each as JSON: two fit in 250 bytes, a third does not.
+    const padded = (jobId: string) => ({ jobId, padding: 'x'.repeat(90) });
+    expect(Buffer.byteLength(JSON.stringify(padded('j1')))).toBe(117);
+    const { sender, results, resultOf } = start({ concurrency: 1, maxPendingBytes: 250 });
+    for (const jobId of ['j1', 'j2', 'j3', 'j4']) {
+      sender.send(`${origin}/hook`, padded(jobId), { service: 'svc', jobId });
+    }
+    await resultOf('j4');
+    await resultOf('j3');
+    for (const jobId of ['j5', 'j6']) {
+      sender.send(`${origin}/hook`, padded(jobId), { service: 'svc', jobId });
+    }
+    await resultOf('j6');
+    await resultOf('j5');
+
+    expect(results.map(({ jobId, outcome }) => [jobId, outcome])).toEqual([
+      ['j1', 'dropped'],
+      ['j2', 'dropped'],
+      ['j3', 'delivered'],
+      ['j4', 'delivered'],
+      ['j5', 'delivered'],
+      ['j6', 'delivered'],
+    ]);
+    expect(results[0]?.error).toBeInstanceOf(QueueFullError);
+    expect(received.map((entry) => JSON.parse(entry.body).jobId)).toEqual([
+      'j3',
+      'j4',
+      'j5',
+      'j6',
+    ]);
+  });
+
+  it('does not send an event larger than maxPendingBytes at all', async () => {
+    const logger = recordingLogger();
+    const { sender, results } = start({ maxPendingBytes: 100 }, logger);
+    const large = { jobId: 'j1', text: 'x'.repeat(100) };
+    sender.send(`${origin}/hook`, large, { service: 'svc', jobId: 'j1' });
+
+    expect(results).toMatchObject([{ jobId: 'j1', outcome: 'failed', attempts: 0 }]);
+    expect(results[0]?.error).toBeInstanceOf(PayloadTooLargeError);
+    expect(logger.warnings).toEqual(['webhook not sent']);
+    await sender.close();
+    expect(received).toHaveLength(0);
   });
 
   it('closes within a bound: pending deliveries dropped, hanging attempts ended', async () => {

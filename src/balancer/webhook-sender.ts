@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CanceledError,
   type GenRelayError,
+  PayloadTooLargeError,
   QueueFullError,
   toGenRelayError,
 } from '../core/errors.js';
@@ -50,6 +51,8 @@ interface Delivery extends WebhookContext {
   url: string;
   host: string;
   body: string;
+  /** The body's size in UTF-8, counted against `maxPendingBytes`. */
+  bytes: number;
   attempts: number;
   retryTimer?: NodeJS.Timeout;
 }
@@ -57,65 +60,75 @@ interface Delivery extends WebhookContext {
 /**
  * Posts jobs' final events to webhook URLs in the background: `send` only enqueues, a
  * few deliveries run at once, failures that may pass are retried with backoff, and the
- * backlog is bounded (the oldest delivery is dropped first). Deliveries live in memory:
- * what is pending when the process stops is lost.
+ * backlog is bounded in deliveries and in bytes (the oldest waiting delivery is dropped
+ * first). Deliveries live in memory: what is pending when the process stops is lost.
  */
 export class WebhookSender {
-  readonly #settings: WebhookSettings;
-  readonly #logger: Logger;
-  readonly #http: HttpClient;
-  readonly #ownHttp: PooledHttpClient | undefined;
-  readonly #onResult: ((result: WebhookResult) => void) | undefined;
-  readonly #random: () => number;
-  readonly #now: () => number;
+  private readonly logger: Logger;
+  private readonly http: HttpClient;
+  private readonly ownHttp: PooledHttpClient | undefined;
+  private readonly onResult: ((result: WebhookResult) => void) | undefined;
+  private readonly random: () => number;
+  private readonly now: () => number;
   /** Waiting for an attempt, oldest first. */
-  readonly #ready: Delivery[] = [];
-  /** Waiting out a backoff before going back to `#ready`. */
-  readonly #retrying = new Set<Delivery>();
-  readonly #inFlight = new Set<Promise<void>>();
-  readonly #closing = new AbortController();
-  #pumpScheduled = false;
-  #stopped = false;
-  #closed: Promise<void> | undefined;
+  private readonly ready: Delivery[] = [];
+  /** Waiting out a backoff before going back to `ready`. */
+  private readonly retrying = new Set<Delivery>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly closing = new AbortController();
+  /** The bodies of every delivery not yet finished: waiting, retrying or in flight. */
+  private heldBytes = 0;
+  private pumpScheduled = false;
+  private stopped = false;
+  private closed: Promise<void> | undefined;
 
-  constructor(settings: WebhookSettings, options: WebhookSenderOptions = {}) {
-    this.#settings = settings;
-    this.#logger = options.logger ?? silentLogger;
+  constructor(
+    private readonly settings: WebhookSettings,
+    options: WebhookSenderOptions = {},
+  ) {
+    this.logger = options.logger ?? silentLogger;
     if (options.http === undefined) {
-      this.#ownHttp = createWebhookHttpClient(settings);
-      this.#http = this.#ownHttp;
+      this.ownHttp = createWebhookHttpClient(settings);
+      this.http = this.ownHttp;
     } else {
-      this.#ownHttp = undefined;
-      this.#http = options.http;
+      this.ownHttp = undefined;
+      this.http = options.http;
     }
-    this.#onResult = options.onResult;
-    this.#random = options.random ?? Math.random;
-    this.#now = options.now ?? Date.now;
+    this.onResult = options.onResult;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
   }
 
   /** The URL a job's events go to: its own, else its service's configured one. */
   urlFor(service: string, requested?: string): string | undefined {
-    return requested ?? this.#settings.services[service]?.url;
+    return requested ?? this.settings.services[service]?.url;
   }
 
   /**
    * Enqueues `event` for `url` and returns at once; even signing waits for the next turn
-   * of the event loop. An invalid URL or an unserializable event is logged, not thrown.
+   * of the event loop. An invalid URL, an unserializable event or one larger than the
+   * whole backlog may hold is logged, not thrown.
    */
   send(url: string, event: object, context: WebhookContext): void {
     const eventId = randomUUID();
     const { service, jobId } = context;
-    if (this.#stopped) {
+    if (this.stopped) {
       const error = new CanceledError('the webhook sender is closed');
-      this.#report({ service, jobId, eventId, outcome: 'dropped', attempts: 0, error });
+      this.report({ service, jobId, eventId, outcome: 'dropped', attempts: 0, error });
       return;
     }
     let delivery: Delivery;
     try {
       const parsed = validateWebhookUrl(url, {
-        allowPrivateUrls: this.#settings.allowPrivateUrls,
+        allowPrivateUrls: this.settings.allowPrivateUrls,
       });
       const body = JSON.stringify(event);
+      const bytes = Buffer.byteLength(body);
+      if (bytes > this.settings.maxPendingBytes) {
+        throw new PayloadTooLargeError(
+          `the webhook event is ${bytes} bytes, more than maxPendingBytes (${this.settings.maxPendingBytes})`,
+        );
+      }
       delivery = {
         service,
         jobId,
@@ -123,21 +136,23 @@ export class WebhookSender {
         url: parsed.href,
         host: parsed.host,
         body,
+        bytes,
         attempts: 0,
       };
     } catch (thrown) {
       const error = toGenRelayError(thrown);
-      this.#logger.warn({ service, jobId, eventId, err: error }, 'webhook not sent');
-      this.#report({ service, jobId, eventId, outcome: 'failed', attempts: 0, error });
+      this.logger.warn({ service, jobId, eventId, err: error }, 'webhook not sent');
+      this.report({ service, jobId, eventId, outcome: 'failed', attempts: 0, error });
       return;
     }
-    this.#ready.push(delivery);
-    this.#trim();
-    if (!this.#pumpScheduled) {
-      this.#pumpScheduled = true;
+    this.heldBytes += delivery.bytes;
+    this.ready.push(delivery);
+    this.trim();
+    if (!this.pumpScheduled) {
+      this.pumpScheduled = true;
       setImmediate(() => {
-        this.#pumpScheduled = false;
-        this.#pump();
+        this.pumpScheduled = false;
+        this.pump();
       });
     }
   }
@@ -147,125 +162,135 @@ export class WebhookSender {
    * attempts in flight are awaited for at most `timeoutMs`, then aborted.
    */
   close(): Promise<void> {
-    this.#stopped = true;
-    this.#closed ??= this.#shutDown();
-    return this.#closed;
+    this.stopped = true;
+    this.closed ??= this.shutDown();
+    return this.closed;
   }
 
-  async #shutDown(): Promise<void> {
-    const abandoned = [...this.#ready, ...this.#retrying];
-    this.#ready.length = 0;
-    this.#retrying.clear();
+  private async shutDown(): Promise<void> {
+    const abandoned = [...this.ready, ...this.retrying];
+    this.ready.length = 0;
+    this.retrying.clear();
     const error = new CanceledError('the webhook sender closed before delivery');
     for (const delivery of abandoned) {
       clearTimeout(delivery.retryTimer);
-      this.#finish(delivery, 'dropped', error);
+      this.finish(delivery, 'dropped', error);
     }
     if (abandoned.length > 0) {
-      this.#logger.warn(
+      this.logger.warn(
         { count: abandoned.length },
         'webhooks dropped: the sender closed',
       );
     }
-    const settled = Promise.allSettled([...this.#inFlight]);
+    const settled = Promise.allSettled([...this.inFlight]);
     const timer = setTimeout(
-      () => this.#closing.abort(new CanceledError('the webhook sender closed')),
-      this.#settings.timeoutMs,
+      () => this.closing.abort(new CanceledError('the webhook sender closed')),
+      this.settings.timeoutMs,
     );
     await settled;
     clearTimeout(timer);
-    await this.#ownHttp?.close();
+    await this.ownHttp?.close();
   }
 
-  #pump(): void {
-    while (!this.#stopped && this.#inFlight.size < this.#settings.concurrency) {
-      const delivery = this.#ready.shift();
+  private pump(): void {
+    while (!this.stopped && this.inFlight.size < this.settings.concurrency) {
+      const delivery = this.ready.shift();
       if (delivery === undefined) return;
-      const attempt = this.#attempt(delivery).finally(() => {
-        this.#inFlight.delete(attempt);
-        this.#pump();
+      const attempt = this.attempt(delivery).finally(() => {
+        this.inFlight.delete(attempt);
+        this.pump();
       });
-      this.#inFlight.add(attempt);
+      this.inFlight.add(attempt);
     }
   }
 
-  /** Keeps the backlog within `maxPending` by dropping the oldest waiting delivery. */
-  #trim(): void {
-    while (this.#ready.length + this.#retrying.size > this.#settings.maxPending) {
-      const oldest = this.#ready.shift() ?? this.#retrying.values().next().value;
+  /**
+   * Keeps the backlog within `maxPending` deliveries and `maxPendingBytes` by dropping the
+   * oldest waiting delivery. Attempts in flight are not dropped: they end within
+   * `timeoutMs` anyway.
+   */
+  private trim(): void {
+    const { maxPending, maxPendingBytes } = this.settings;
+    while (
+      this.ready.length + this.retrying.size > maxPending ||
+      this.heldBytes > maxPendingBytes
+    ) {
+      const oldest = this.ready.shift() ?? this.retrying.values().next().value;
       if (oldest === undefined) return;
       clearTimeout(oldest.retryTimer);
-      this.#retrying.delete(oldest);
+      this.retrying.delete(oldest);
       const error = new QueueFullError(
-        `the webhook backlog is full (${this.#settings.maxPending} deliveries)`,
+        `the webhook backlog is full (${maxPending} deliveries or ${maxPendingBytes} bytes)`,
       );
-      this.#logger.warn(
-        this.#describe(oldest, error),
+      this.logger.warn(
+        this.describe(oldest, error),
         'webhook dropped: the backlog is full',
       );
-      this.#finish(oldest, 'dropped', error);
+      this.finish(oldest, 'dropped', error);
     }
   }
 
-  async #attempt(delivery: Delivery): Promise<void> {
+  private async attempt(delivery: Delivery): Promise<void> {
     delivery.attempts++;
     const outcome = await postWebhook(
-      this.#http,
+      this.http,
       {
         url: delivery.url,
         body: delivery.body,
         eventId: delivery.eventId,
-        secret:
-          this.#settings.services[delivery.service]?.secret ?? this.#settings.secret,
-        timestamp: Math.floor(this.#now() / 1000),
+        secret: this.settings.services[delivery.service]?.secret ?? this.settings.secret,
+        timestamp: Math.floor(this.now() / 1000),
       },
-      { timeoutMs: this.#settings.timeoutMs, signal: this.#closing.signal },
+      { timeoutMs: this.settings.timeoutMs, signal: this.closing.signal },
     );
     if (outcome.kind === 'delivered') {
-      this.#logger.debug(this.#describe(delivery), 'webhook delivered');
-      this.#finish(delivery, 'delivered');
-    } else if (outcome.retryable && delivery.attempts < maxAttempts && !this.#stopped) {
-      this.#retryLater(delivery, outcome.error);
+      this.logger.debug(this.describe(delivery), 'webhook delivered');
+      this.finish(delivery, 'delivered');
+    } else if (outcome.retryable && delivery.attempts < maxAttempts && !this.stopped) {
+      this.retryLater(delivery, outcome.error);
     } else {
-      this.#logger.warn(
-        this.#describe(delivery, outcome.error),
-        'webhook delivery failed',
-      );
-      this.#finish(delivery, 'failed', outcome.error);
+      this.logger.warn(this.describe(delivery, outcome.error), 'webhook delivery failed');
+      this.finish(delivery, 'failed', outcome.error);
     }
   }
 
   /** The delivery gives up its slot while it waits, so one slow receiver holds up no one. */
-  #retryLater(delivery: Delivery, error: GenRelayError): void {
+  private retryLater(delivery: Delivery, error: GenRelayError): void {
     const delayMs = webhookRetryDelay(delivery.attempts, error.retryAfterMs, {
-      ...this.#settings,
-      random: this.#random,
+      ...this.settings,
+      random: this.random,
     });
-    this.#logger.debug(
-      { ...this.#describe(delivery, error), delayMs },
+    this.logger.debug(
+      { ...this.describe(delivery, error), delayMs },
       'webhook delivery failed; retrying',
     );
+    // Moving back to `ready` changes neither count nor bytes, so there is nothing to trim.
     delivery.retryTimer = setTimeout(() => {
       delivery.retryTimer = undefined;
-      this.#retrying.delete(delivery);
-      this.#ready.push(delivery);
-      this.#trim();
-      this.#pump();
+      this.retrying.delete(delivery);
+      this.ready.push(delivery);
+      this.pump();
     }, delayMs);
     // Deliveries are not durable, so a pending retry should not keep the process alive.
     delivery.retryTimer.unref();
-    this.#retrying.add(delivery);
-    this.#trim();
+    this.retrying.add(delivery);
+    this.trim();
   }
 
-  #describe(delivery: Delivery, error?: GenRelayError): object {
+  private describe(delivery: Delivery, error?: GenRelayError): object {
     const { service, jobId, eventId, host, attempts } = delivery;
     return { service, jobId, eventId, host, attempts, ...(error ? { err: error } : {}) };
   }
 
-  #finish(delivery: Delivery, outcome: WebhookResult['outcome'], error?: GenRelayError) {
+  /** Every delivery that was accepted ends here once, whichever way it ends. */
+  private finish(
+    delivery: Delivery,
+    outcome: WebhookResult['outcome'],
+    error?: GenRelayError,
+  ): void {
+    this.heldBytes -= delivery.bytes;
     const { service, jobId, eventId, attempts } = delivery;
-    this.#report({
+    this.report({
       service,
       jobId,
       eventId,
@@ -276,11 +301,11 @@ export class WebhookSender {
   }
 
   /** A failing callback must not break delivery, nor escape from a timer. */
-  #report(result: WebhookResult): void {
+  private report(result: WebhookResult): void {
     try {
-      this.#onResult?.(result);
+      this.onResult?.(result);
     } catch (error) {
-      this.#logger.error({ err: error }, 'webhook result callback failed');
+      this.logger.error({ err: error }, 'webhook result callback failed');
     }
   }
 }

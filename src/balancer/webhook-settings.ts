@@ -21,6 +21,16 @@ export const webhookSettingsSchema = z.strictObject({
   concurrency: z.number().int().positive().default(4),
   /** Deliveries waiting (first attempts and retries); beyond it the oldest is dropped. */
   maxPending: z.number().int().positive().default(10_000),
+  /**
+   * Bytes of event bodies held, in flight included; beyond it the oldest waiting delivery
+   * is dropped, and an event larger than this is not sent at all. A job's final event
+   * carries its whole result text, so the count alone does not bound the memory.
+   */
+  maxPendingBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
   /** Bound on one attempt, from connecting to the end of the answer. */
   timeoutMs: z.number().int().positive().default(10_000),
   /** The first retry waits about this long; each next one twice as long. */

@@ -6,7 +6,11 @@ import type {
   Mix2ImgParams,
   Text2ImgParams,
 } from './generation-params.js';
-import { GeneratorError, type GeneratorErrorCode } from './generator-error.js';
+import {
+  finalUpdateError,
+  GeneratorError,
+  type GeneratorErrorCode,
+} from './generator-error.js';
 import { isFinalUpdate } from './job-update.js';
 import { newRequestId } from './new-request-id.js';
 import type { ReconnectSettings } from './reconnect-delay.js';
@@ -30,11 +34,17 @@ export interface GeneratorClientOptions {
   WebSocket?: WebSocketConstructor;
   /** Waits between reconnect attempts: doubling, with jitter. Default 500 ms to 30 s. */
   reconnect?: Partial<ReconnectSettings>;
-  /** The longest a request or cancel waits for a connection before failing. Default 30 s. */
+  /**
+   * The longest a request or cancel waits for a connection before failing, and one
+   * connection attempt waits to be ready before it is dropped and tried again. Default 30 s.
+   */
   requestTimeoutMs?: number;
 }
 
-/** Final jobs remembered, so a replayed final response is not reported twice. */
+/**
+ * Finished jobs remembered by object and request id, so a replayed final response is not
+ * reported twice and a cancel of a finished job needs no answer.
+ */
 const rememberedFinals = 1000;
 
 /**
@@ -78,6 +88,7 @@ export class GeneratorClient {
         initialDelayMs: options.reconnect?.initialDelayMs ?? 500,
         maxDelayMs: options.reconnect?.maxDelayMs ?? 30_000,
       },
+      openTimeoutMs: this.requestTimeoutMs,
       onReady: () => this.onReady(),
       onMessage: (message) => {
         if (message.message_type === 'response') this.onResponse(message);
@@ -134,22 +145,18 @@ export class GeneratorClient {
   async cancel(id: string): Promise<void> {
     if (this.finished.has(id)) return;
     const job = this.jobs.get(id) ?? this.objectIds.get(id);
-    let objectId = id;
-    if (job !== undefined) {
-      if (!job.everSent) {
-        // Never sent: nothing runs on the server, so it ends here.
-        this.fail(job, new GeneratorError('canceled', 'The job was canceled.'));
-        return;
-      }
-      try {
-        objectId = await job.accepted;
-      } catch {
-        return;
-      }
-      if (job.final) return;
+    if (job !== undefined && !job.everSent) {
+      // Never sent: nothing runs on the server, so it ends here.
+      this.fail(job, new GeneratorError('canceled', 'The job was canceled.'));
+      return;
     }
-    const ended = this.finalOf(objectId);
+    // A job the server refused has nothing to cancel.
+    const objectId = job === undefined ? id : await job.accepted.catch(() => undefined);
+    if (objectId === undefined) return;
     await this.whenReady();
+    // It may have ended meanwhile: its final response would not come again.
+    if (job?.final === true || this.finished.has(objectId)) return;
+    const ended = this.finalOf(objectId);
     this.connection.send({ message_type: 'cancel', object_id: objectId });
     await ended;
   }
@@ -243,29 +250,24 @@ export class GeneratorClient {
   private onResponse(response: WireResponse): void {
     const update = toJobUpdate(response);
     const final = isFinalUpdate(update);
-    if (final && this.finished.has(update.objectId)) return;
     const job =
-      (response.request_id === null ? undefined : this.jobs.get(response.request_id)) ??
-      this.objectIds.get(response.object_id);
-    if (job !== undefined) {
-      if (job.objectId === undefined) this.objectIds.set(update.objectId, job);
-      job.update(update);
-    }
-    const error =
-      update.status === 'error'
-        ? new GeneratorError(
-            update.error.code as GeneratorErrorCode,
-            update.error.message,
-            {
-              requestId: job?.requestId ?? response.request_id ?? undefined,
-              objectId: update.objectId,
-            },
-          )
-        : undefined;
-    this.handlers.emitUpdate(update, error);
+      (update.requestId === null ? undefined : this.jobs.get(update.requestId)) ??
+      this.objectIds.get(update.objectId);
+    // A final response replayed (a cancel or subscribe after the end) is told once; one a
+    // job sent again with the same request id waits for is that job's own.
+    if (final && job === undefined && this.finished.has(update.objectId)) return;
+    if (job !== undefined && job.objectId === undefined)
+      this.objectIds.set(update.objectId, job);
+    job?.update(update);
+    const requestId = job?.requestId ?? update.requestId ?? undefined;
+    this.handlers.emitUpdate(
+      update,
+      update.status === 'error' ? finalUpdateError(update, requestId) : undefined,
+    );
     if (!final) return;
     if (job !== undefined) this.forget(job);
     this.remember(update.objectId);
+    if (requestId !== undefined) this.remember(requestId);
     this.cancels.get(update.objectId)?.resolveAll();
     this.cancels.delete(update.objectId);
   }

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../core/errors.js';
+import type { CanceledUpdate, ErrorUpdate } from './job-update.js';
 
 /**
  * What the SDK adds to the server's error codes: a request that could not be sent in time,
@@ -38,4 +39,19 @@ export class GeneratorError extends Error {
     this.requestId = details.requestId;
     this.objectId = details.objectId;
   }
+}
+
+/** What a job's final `error` or `canceled` update means, as the error its result rejects with. */
+export function finalUpdateError(
+  update: ErrorUpdate | CanceledUpdate,
+  requestId: string | undefined,
+): GeneratorError {
+  const details = { requestId, objectId: update.objectId };
+  return update.status === 'canceled'
+    ? new GeneratorError('canceled', 'The job was canceled.', details)
+    : new GeneratorError(
+        update.error.code as GeneratorErrorCode,
+        update.error.message,
+        details,
+      );
 }

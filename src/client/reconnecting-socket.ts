@@ -9,6 +9,11 @@ export interface ReconnectingSocketOptions {
   token?: string | undefined;
   service?: string | undefined;
   reconnect: ReconnectSettings;
+  /**
+   * How long one attempt may take to be ready (open and authenticated): a server that
+   * never answers the handshake would otherwise hold the attempt until the OS gives up.
+   */
+  openTimeoutMs: number;
   /** The server said `ready`: authenticated, messages may be sent. */
   onReady(): void;
   onMessage(message: ServerMessage): void;
@@ -16,7 +21,7 @@ export interface ReconnectingSocketOptions {
   onLost(error: GeneratorError): void;
   /** The server refused the credentials; no more attempts. */
   onRefused(error: GeneratorError): void;
-  /** The server sent something that is not JSON. */
+  /** The server sent something that is not JSON, or not the protocol's shape. */
   onProtocolError(error: GeneratorError): void;
 }
 
@@ -35,6 +40,7 @@ export class ReconnectingSocket {
   private started = false;
   private stopped = false;
   private attempt = 0;
+  /** The wait before the next attempt, or the bound on the current one. */
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: ReconnectingSocketOptions) {}
@@ -76,6 +82,12 @@ export class ReconnectingSocket {
       return;
     }
     this.socket = socket;
+    let timedOut = false;
+    // Closing an attempt that is still connecting ends it with a close event: retried.
+    this.timer = setTimeout(() => {
+      timedOut = true;
+      socket.close();
+    }, this.options.openTimeoutMs);
     this.socketClosed = new Promise((resolve) =>
       socket.addEventListener('close', () => resolve()),
     );
@@ -96,7 +108,12 @@ export class ReconnectingSocket {
     // An error is always followed by a close, which says more.
     socket.addEventListener('error', () => {});
     socket.addEventListener('close', (event) => {
-      if (this.socket === socket) this.closed(event.code, event.reason);
+      if (this.socket !== socket) return;
+      const { openTimeoutMs } = this.options;
+      this.closed(
+        event.code,
+        timedOut ? `not ready within ${openTimeoutMs} ms` : event.reason,
+      );
     });
   }
 
@@ -105,26 +122,34 @@ export class ReconnectingSocket {
     try {
       message = JSON.parse(String(data)) as ServerMessage;
     } catch {
-      this.options.onProtocolError(
-        new GeneratorError(
-          'protocol_error',
-          'The server sent a message that is not JSON',
-        ),
-      );
+      this.protocolError('The server sent a message that is not JSON');
       return;
     }
-    if (message.message_type === 'info' && message.event === 'ready') {
+    // `?.`: the JSON `null` is no message either; it is reported below.
+    if (message?.message_type === 'info' && message.event === 'ready') {
       // A client that sends its token to an open server is told `ready` twice.
       if (this.isReady) return;
+      clearTimeout(this.timer);
       this.isReady = true;
       this.attempt = 0;
       this.options.onReady();
       return;
     }
-    this.options.onMessage(message);
+    try {
+      this.options.onMessage(message);
+    } catch (thrown) {
+      // Thrown here it would be the socket's uncaught error, in the caller's process.
+      const reason = thrown instanceof Error ? thrown.message : String(thrown);
+      this.protocolError(`The server sent a message the client cannot read: ${reason}`);
+    }
+  }
+
+  private protocolError(message: string): void {
+    this.options.onProtocolError(new GeneratorError('protocol_error', message));
   }
 
   private closed(code: number, reason: string): void {
+    clearTimeout(this.timer);
     this.socket = undefined;
     this.isReady = false;
     if (this.stopped) return;

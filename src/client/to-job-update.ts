@@ -1,7 +1,10 @@
 import type { JobUpdate, JobUpdateBase } from './job-update.js';
 import type { WireResponse } from './wire-messages.js';
 
-/** A response as the SDK's update: camelCase, one shape per status. */
+/**
+ * A response as the SDK's update: camelCase, one shape per status. The server's shapes are
+ * trusted: one that lacks a nested field throws, which the socket reports as a protocol error.
+ */
 export function toJobUpdate(response: WireResponse): JobUpdate {
   const base: JobUpdateBase = {
     requestId: response.request_id,
@@ -15,70 +18,58 @@ export function toJobUpdate(response: WireResponse): JobUpdate {
       chatId: response.service_info.chat_id,
       messageId: response.service_info.message_id,
     },
-    premium: response.settings?.premium === true,
+    premium: response.settings.premium,
   };
   switch (response.gen_status) {
     case 'queued':
       return {
         ...base,
         status: 'queued',
-        avgTime: response.avg_time ?? null,
-        position: response.position ?? 0,
-        etaMs: response.eta_ms ?? null,
+        avgTime: response.avg_time,
+        position: response.position,
+        etaMs: response.eta_ms,
       };
     case 'generating':
       return {
         ...base,
         status: 'generating',
-        attempt: response.attempt ?? null,
-        instance: response.instance ?? null,
+        attempt: response.attempt,
+        instance: response.instance,
       };
-    case 'progress':
-      return {
-        ...base,
-        status: 'progress',
-        fraction: response.progress?.fraction ?? null,
-        step: response.progress?.step ?? null,
-        total: response.progress?.total ?? null,
-        etaMs: response.progress?.eta_ms ?? null,
-      };
-    case 'preview':
-      return {
-        ...base,
-        status: 'preview',
-        contentType: response.preview?.content_type ?? 'base64',
-        content: response.preview?.content ?? '',
-        mediaType: response.preview?.media_type ?? 'application/octet-stream',
-      };
+    case 'progress': {
+      const { fraction, step, total, eta_ms: etaMs } = response.progress;
+      return { ...base, status: 'progress', fraction, step, total, etaMs };
+    }
+    case 'preview': {
+      const {
+        content_type: contentType,
+        content,
+        media_type: mediaType,
+      } = response.preview;
+      return { ...base, status: 'preview', contentType, content, mediaType };
+    }
     case 'ok': {
-      const result = response.result;
+      const { result } = response;
       return {
         ...base,
         status: 'ok',
         result: {
-          contentType: result?.content_type ?? 'image_url',
-          content: result?.content ?? null,
-          fileName: result?.file_name ?? null,
-          images: (result?.images ?? []).map((image) => ({
+          contentType: result.content_type,
+          content: result.content,
+          fileName: result.file_name,
+          images: result.images.map((image) => ({
             url: image.url,
             mediaType: image.media_type,
             width: image.width,
             height: image.height,
             seed: image.seed,
           })),
-          ...(result?.text === undefined ? {} : { text: result.text }),
+          ...(result.text === undefined ? {} : { text: result.text }),
         },
       };
     }
     case 'error':
-      return {
-        ...base,
-        status: 'error',
-        error: response.error ?? {
-          code: 'upstream_error',
-          message: response.result?.content ?? 'The job failed.',
-        },
-      };
+      return { ...base, status: 'error', error: response.error };
     case 'canceled':
       return { ...base, status: 'canceled' };
   }

@@ -1,4 +1,4 @@
-import { GeneratorError } from './generator-error.js';
+import { finalUpdateError, type GeneratorError } from './generator-error.js';
 import { isFinalUpdate, type JobResult, type JobUpdate } from './job-update.js';
 import { UpdateStream } from './update-stream.js';
 import type { WireRequest } from './wire-messages.js';
@@ -64,33 +64,20 @@ export class TrackedJob implements GenerationJob {
     return this.stream;
   }
 
-  /** Applies a response; true when it was the final one. */
-  update(update: JobUpdate): boolean {
-    if (this.final) return false;
+  /** Applies a response; the final one settles the job. */
+  update(update: JobUpdate): void {
+    if (this.final) return;
     if (this.objectId === undefined) {
       this.objectId = update.objectId;
       this.settleAccepted.resolve(update.objectId);
     }
     this.stream.push(update);
-    if (!isFinalUpdate(update)) return false;
+    if (!isFinalUpdate(update)) return;
     this.final = true;
     clearTimeout(this.waitTimer);
     this.stream.end();
-    const ids = { requestId: this.requestId, objectId: update.objectId };
     if (update.status === 'ok') this.settleResult.resolve(update.result);
-    else if (update.status === 'canceled')
-      this.settleResult.reject(
-        new GeneratorError('canceled', 'The job was canceled.', ids),
-      );
-    else
-      this.settleResult.reject(
-        new GeneratorError(
-          update.error.code as GeneratorError['code'],
-          update.error.message,
-          ids,
-        ),
-      );
-    return true;
+    else this.settleResult.reject(finalUpdateError(update, this.requestId));
   }
 
   /** Ends the job with an error no response carried (refused, not sent, client closed). */

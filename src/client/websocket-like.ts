@@ -3,7 +3,6 @@
  * (which Node 20 users pass, having no global one) both fit.
  */
 export interface WebSocketLike {
-  readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: 'open', listener: () => void): void;
@@ -16,6 +15,3 @@ export interface WebSocketLike {
 }
 
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
-
-/** `readyState` of an open socket, in the standard and in `ws`. */
-export const socketOpen = 1;

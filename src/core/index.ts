@@ -8,4 +8,3 @@ export * from './message.js';
 export * from './model-catalog.js';
 export * from './prompt.js';
 export * from './stream-part.js';
-export * from './verify-webhook-signature.js';

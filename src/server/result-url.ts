@@ -1,3 +1,4 @@
+import type { JobResult } from '../balancer/job.js';
 import { type ResultStorage, resultPath } from '../balancer/result-storage.js';
 
 /**
@@ -10,4 +11,28 @@ export async function resultUrl(
   origin: string,
 ): Promise<string> {
   return (await storage.url?.(key)) ?? `${origin.replace(/\/+$/, '')}${resultPath(key)}`;
+}
+
+/** A finished job's images as the APIs show them, each by a URL a client can fetch. */
+export async function resultImages(
+  result: JobResult | undefined,
+  links: { storage: ResultStorage; origin: string },
+) {
+  const images = [];
+  for (const image of result?.images ?? []) {
+    // Stored here (a key), or kept where the upstream has it (a URL); one is always set.
+    const url =
+      image.key === undefined
+        ? image.url
+        : await resultUrl(links.storage, image.key, links.origin);
+    if (url === undefined) continue;
+    images.push({
+      url,
+      media_type: image.mediaType,
+      width: image.width ?? null,
+      height: image.height ?? null,
+      seed: image.seed ?? null,
+    });
+  }
+  return images;
 }

@@ -6,12 +6,11 @@ import {
   GeneratorError,
   type JobUpdate,
 } from '../../src/client/index.js';
-import { doubleInstance } from '../support/config-file.js';
-import { type GenRelayUnderTest, startGenRelay } from '../support/start-genrelay.js';
 import {
-  type Automatic1111Double,
-  startAutomatic1111Double,
-} from '../upstreams/automatic1111/automatic1111-double.js';
+  type BotGenRelay,
+  botToken,
+  startBotGenRelay,
+} from '../support/start-bot-genrelay.js';
 import {
   type KandinskyDouble,
   startKandinskyDouble,
@@ -21,41 +20,28 @@ import {
   startOpenAIDouble,
 } from '../upstreams/openai-compatible/openai-compatible-double.js';
 
-const token = 'bot-token-0123456789';
 const png = [0x89, 0x50, 0x4e, 0x47];
 const jpeg = [0xff, 0xd8];
 
 describe('GeneratorClient against genrelay with an AUTOMATIC1111 and a Kandinsky double', () => {
-  let a1111: Automatic1111Double;
   let kandinsky: KandinskyDouble;
   let openai: OpenAIDouble;
-  let genrelay: GenRelayUnderTest;
+  let relay: BotGenRelay;
   let client: GeneratorClient;
   const updates: JobUpdate[] = [];
 
   beforeAll(async () => {
-    a1111 = await startAutomatic1111Double({ stepDelayMs: 10, previewEvery: 1 });
     kandinsky = await startKandinskyDouble({ delayMs: 20 });
     openai = await startOpenAIDouble({ behaviour: { kind: 'normal', text: 'Hi, user' } });
-    genrelay = await startGenRelay({
-      server: { allowPrivateMediaUrls: true },
-      services: { bot: { token } },
-      providers: {
-        'gpu-a': {
-          type: 'automatic1111',
-          baseUrl: a1111.baseUrl,
-          progressIntervalMs: 10,
-        },
-        kand: { type: 'kandinsky', baseUrl: kandinsky.baseUrl, token: 'kandinsky-token' },
-        local: doubleInstance(openai),
-      },
-      // A user may have a job running on each of the two executors at once.
-      balancer: { premiumShare: 0.75 },
+    relay = await startBotGenRelay({
+      a1111: { stepDelayMs: 10, previewEvery: 1 },
+      kandinsky,
+      openai,
     });
     client = new GeneratorClient({
-      endpoint: genrelay.url,
+      endpoint: relay.genrelay.url,
       service: 'bot',
-      token,
+      token: botToken,
       WebSocket,
       reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
       requestTimeoutMs: 5000,
@@ -69,8 +55,7 @@ describe('GeneratorClient against genrelay with an AUTOMATIC1111 and a Kandinsky
   });
   afterAll(async () => {
     await client?.close();
-    await genrelay?.close();
-    await a1111?.close();
+    await relay?.close();
     await kandinsky?.close();
     await openai?.close();
   });
@@ -202,6 +187,21 @@ describe('GeneratorClient against genrelay with an AUTOMATIC1111 and a Kandinsky
       content: 'Hi, user',
       text: 'Hi, user',
     });
+  });
+
+  it('answers a finished request sent again with its result, and cancels it as a no-op', async () => {
+    const params = {
+      model: 'double-chat',
+      userId: 'repeater',
+      requestId: 'repeated-chat',
+      payload: { messages: [{ role: 'user' as const, content: 'again?' }] },
+    };
+    const first = client.chat(params);
+    const result = await first.result;
+    await client.cancel(first.requestId);
+    const again = client.chat(params);
+    expect(await again.result).toEqual(result);
+    expect(again.objectId).toBe(first.objectId);
   });
 
   it('surfaces a full user queue and a refused request as GeneratorErrors with a code', async () => {

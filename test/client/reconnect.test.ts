@@ -1,42 +1,27 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { GeneratorClient, type GeneratorError } from '../../src/client/index.js';
-import { type GenRelayUnderTest, startGenRelay } from '../support/start-genrelay.js';
 import {
-  type Automatic1111Double,
-  startAutomatic1111Double,
-} from '../upstreams/automatic1111/automatic1111-double.js';
-
-const token = 'bot-token-0123456789';
+  type BotGenRelay,
+  botToken,
+  startBotGenRelay,
+} from '../support/start-bot-genrelay.js';
 
 describe('GeneratorClient when the connection drops', () => {
-  let a1111: Automatic1111Double;
-  let genrelay: GenRelayUnderTest;
+  let relay: BotGenRelay;
 
   beforeAll(async () => {
-    a1111 = await startAutomatic1111Double({ stepDelayMs: 10, previewEvery: 2 });
-    genrelay = await startGenRelay({
-      server: { allowPrivateMediaUrls: true },
-      services: { bot: { token } },
-      providers: {
-        'gpu-a': {
-          type: 'automatic1111',
-          baseUrl: a1111.baseUrl,
-          progressIntervalMs: 10,
-        },
-      },
-    });
+    relay = await startBotGenRelay({ a1111: { stepDelayMs: 10, previewEvery: 2 } });
   });
   afterAll(async () => {
-    await genrelay?.close();
-    await a1111?.close();
+    await relay?.close();
   });
 
   it('reconnects after the server drops it and still receives every final result', async () => {
     const client = new GeneratorClient({
-      endpoint: genrelay.url,
-      token,
+      endpoint: relay.genrelay.url,
+      token: botToken,
       WebSocket,
       // Long enough that jobs finish while the client is away.
       reconnect: { initialDelayMs: 400, maxDelayMs: 800 },
@@ -59,7 +44,7 @@ describe('GeneratorClient when the connection drops', () => {
     for await (const update of first?.events ?? [])
       if (update.status === 'generating') break;
 
-    genrelay.server.websocket.terminateConnections();
+    relay.genrelay.server.websocket.terminateConnections();
     expect((await dropped).code).toBe('connection_lost');
     expect(client.connected).toBe(false);
     const whileAway = client.text2img({
@@ -79,7 +64,7 @@ describe('GeneratorClient when the connection drops', () => {
     const port = await closedPort();
     const client = new GeneratorClient({
       endpoint: `http://127.0.0.1:${port}`,
-      token,
+      token: botToken,
       WebSocket,
       reconnect: { initialDelayMs: 20, maxDelayMs: 50 },
       requestTimeoutMs: 300,
@@ -104,9 +89,37 @@ describe('GeneratorClient when the connection drops', () => {
     await expect(job.accepted).rejects.toMatchObject({ code: 'not_connected' });
   });
 
+  it('rejects a cancel that finds no connection, and leaves no promise unhandled', async () => {
+    const client = new GeneratorClient({
+      endpoint: relay.genrelay.url,
+      token: botToken,
+      WebSocket,
+      // Away longer than a request may wait.
+      reconnect: { initialDelayMs: 1000, maxDelayMs: 1000 },
+      requestTimeoutMs: 200,
+    });
+    const dropped = new Promise<GeneratorError>((resolve) =>
+      client.onConnectionError(resolve),
+    );
+    const job = client.text2img({
+      executor: 'automatic1111',
+      userId: 'canceler',
+      payload: { prompt: 'cancel me while away', steps: 30, width: 64, height: 64 },
+    });
+    await job.accepted;
+    relay.genrelay.server.websocket.terminateConnections();
+    await dropped;
+    await expect(client.cancel(job.requestId)).rejects.toMatchObject({
+      code: 'not_connected',
+    });
+    // The job itself waited for a connection to follow it on, as long as the cancel.
+    await expect(job.result).rejects.toMatchObject({ code: 'not_connected' });
+    await client.close();
+  });
+
   it('stops and says so when the server refuses the token', async () => {
     const client = new GeneratorClient({
-      endpoint: genrelay.url,
+      endpoint: relay.genrelay.url,
       token: 'wrong-token-000000000',
       WebSocket,
       reconnect: { initialDelayMs: 20, maxDelayMs: 50 },
@@ -122,6 +135,69 @@ describe('GeneratorClient when the connection drops', () => {
     });
     await expect(pending.result).rejects.toMatchObject({ code: 'authentication_failed' });
     await client.close();
+  });
+});
+
+describe('GeneratorClient against a server that does not keep to the protocol', () => {
+  it('gives up on an attempt the server never answers, and tries again', async () => {
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const client = new GeneratorClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      token: botToken,
+      WebSocket,
+      reconnect: { initialDelayMs: 20, maxDelayMs: 50 },
+      requestTimeoutMs: 200,
+    });
+    const errors: GeneratorError[] = [];
+    const twice = new Promise<void>((resolve) =>
+      client.onConnectionError((error) => {
+        errors.push(error);
+        if (errors.length === 2) resolve();
+      }),
+    );
+    await expect(client.connect()).rejects.toMatchObject({ code: 'not_connected' });
+    await twice;
+    expect(errors[0]).toMatchObject({
+      code: 'connection_lost',
+      message: expect.stringContaining('not ready within 200 ms'),
+    });
+    expect(held.length).toBeGreaterThanOrEqual(2);
+    await client.close();
+    for (const socket of held) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+
+  it('reports a response it cannot read as a protocol error and stays connected', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as { port: number };
+    server.on('connection', (socket) => {
+      socket.send(
+        JSON.stringify({
+          message_type: 'info',
+          event: 'ready',
+          service: 'bot',
+          connection_id: 'c-1',
+        }),
+      );
+      socket.send(JSON.stringify({ message_type: 'response', gen_status: 'progress' }));
+    });
+    const client = new GeneratorClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      WebSocket,
+      requestTimeoutMs: 2000,
+    });
+    const reported = new Promise<GeneratorError>((resolve) =>
+      client.onConnectionError(resolve),
+    );
+    await client.connect();
+    expect(await reported).toMatchObject({ code: 'protocol_error' });
+    expect(client.connected).toBe(true);
+    await client.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 });
 

@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bounded } from '../support/bounded.js';
 
 /** The built CLI: `npm test` builds it before vitest runs. */
-export const builtMain = fileURLToPath(
-  new URL('../../dist/cli/main.js', import.meta.url),
-);
+const builtMain = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 const listeningPattern = /genrelay listening on (http:\/\/\S+)/;
 const startTimeoutMs = 15_000;
@@ -14,9 +13,6 @@ const exitTimeoutMs = 5_000;
 /** A `genrelay serve` child process, listening. */
 export interface GenRelayProcess {
   url: string;
-  child: ChildProcess;
-  /** What it wrote to stderr (its logs), for failure messages. */
-  logs(): string;
   /** `kill -9`, resolved once the process is gone. */
   kill(): Promise<void>;
 }
@@ -50,11 +46,9 @@ export async function spawnGenRelay(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const running: GenRelayProcess = {
     url: '',
-    child,
-    logs: () => stderr,
     kill: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await withTimeout(exited, exitTimeoutMs, 'genrelay did not exit after SIGKILL');
+      await bounded('genrelay exiting after SIGKILL', exitTimeoutMs, () => exited);
     },
   };
   spawned.add(running);
@@ -70,18 +64,10 @@ export async function spawnGenRelay(
       ),
     );
   });
-  running.url = await withTimeout(
-    listening,
+  running.url = await bounded(
+    'genrelay printing its "listening on" line',
     startTimeoutMs,
-    'genrelay printed no "listening on" line',
+    () => listening,
   );
   return running;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

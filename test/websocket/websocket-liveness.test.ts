@@ -1,38 +1,28 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GenRelayUnderTest, startGenRelay } from '../support/start-genrelay.js';
 import {
-  type Automatic1111Double,
-  startAutomatic1111Double,
-} from '../upstreams/automatic1111/automatic1111-double.js';
+  type BotGenRelay,
+  botToken,
+  startBotGenRelay,
+} from '../support/start-bot-genrelay.js';
+import type { GenRelayUnderTest } from '../support/start-genrelay.js';
 import { openRawClient, status } from './raw-client.js';
 
-const token = 'bot-token-0123456789';
-const headers = { authorization: `Bearer ${token}` };
+const headers = { authorization: `Bearer ${botToken}` };
 
 /** genrelay with one AUTOMATIC1111 double that makes a preview every step. */
 function withGenRelay(websocket: Record<string, unknown>) {
-  const running: { a1111?: Automatic1111Double; genrelay?: GenRelayUnderTest } = {};
+  let relay: BotGenRelay | undefined;
   beforeAll(async () => {
-    running.a1111 = await startAutomatic1111Double({ stepDelayMs: 10, previewEvery: 1 });
-    running.genrelay = await startGenRelay({
-      server: { allowPrivateMediaUrls: true },
-      services: { bot: { token } },
-      providers: {
-        'gpu-a': {
-          type: 'automatic1111',
-          baseUrl: running.a1111.baseUrl,
-          progressIntervalMs: 10,
-        },
-      },
-      websocket,
+    relay = await startBotGenRelay({
+      a1111: { stepDelayMs: 10, previewEvery: 1 },
+      config: { websocket },
     });
   });
   afterAll(async () => {
-    await running.genrelay?.close();
-    await running.a1111?.close();
+    await relay?.close();
   });
-  return () => running.genrelay as GenRelayUnderTest;
+  return () => relay?.genrelay as GenRelayUnderTest;
 }
 
 describe('websocket API: heartbeat', () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { doubleInstance } from '../support/config-file.js';
-import { type GenRelayUnderTest, startGenRelay } from '../support/start-genrelay.js';
 import {
-  type Automatic1111Double,
-  startAutomatic1111Double,
-} from '../upstreams/automatic1111/automatic1111-double.js';
+  type BotGenRelay,
+  botToken,
+  startBotGenRelay,
+} from '../support/start-bot-genrelay.js';
+import type { GenRelayUnderTest } from '../support/start-genrelay.js';
 import {
   type KandinskyDouble,
   startKandinskyDouble,
@@ -16,8 +16,7 @@ import {
 } from '../upstreams/openai-compatible/openai-compatible-double.js';
 import { errorReply, openRawClient, type RawClient, status } from './raw-client.js';
 
-const token = 'bot-token-0123456789';
-const headers = { authorization: `Bearer ${token}` };
+const headers = { authorization: `Bearer ${botToken}` };
 
 const a1111Request = (fields: Record<string, unknown> = {}, payload = {}) => ({
   message_type: 'request',
@@ -29,34 +28,28 @@ const a1111Request = (fields: Record<string, unknown> = {}, payload = {}) => ({
 });
 
 describe('websocket API: requests, replies and errors', () => {
-  let a1111: Automatic1111Double;
   let kandinsky: KandinskyDouble;
   let openai: OpenAIDouble;
+  let relay: BotGenRelay;
   let genrelay: GenRelayUnderTest;
   let client: RawClient;
   let bystander: RawClient;
 
   beforeAll(async () => {
-    a1111 = await startAutomatic1111Double({ stepDelayMs: 15, previewEvery: 1 });
     kandinsky = await startKandinskyDouble();
     openai = await startOpenAIDouble({
       behaviour: { kind: 'normal', text: 'Hello there' },
     });
-    genrelay = await startGenRelay({
-      server: { allowPrivateMediaUrls: true },
-      services: { bot: { token } },
-      providers: {
-        'gpu-a': {
-          type: 'automatic1111',
-          baseUrl: a1111.baseUrl,
-          progressIntervalMs: 10,
-        },
-        kand: { type: 'kandinsky', baseUrl: kandinsky.baseUrl, token: 'kandinsky-token' },
-        local: doubleInstance(openai),
+    relay = await startBotGenRelay({
+      a1111: { stepDelayMs: 15, previewEvery: 1 },
+      kandinsky,
+      openai,
+      config: {
+        balancer: { maxUserQueueSize: { default: 2 } },
+        moderation: { words: ['forbidden'] },
       },
-      balancer: { maxUserQueueSize: { default: 2 } },
-      moderation: { words: ['forbidden'] },
     });
+    genrelay = relay.genrelay;
     client = await openRawClient(genrelay.url, { headers });
     bystander = await openRawClient(genrelay.url, { headers });
     await client.next((message) => message.event === 'ready');
@@ -65,8 +58,7 @@ describe('websocket API: requests, replies and errors', () => {
   afterAll(async () => {
     await client?.close();
     await bystander?.close();
-    await genrelay?.close();
-    await a1111?.close();
+    await relay?.close();
     await kandinsky?.close();
     await openai?.close();
   });

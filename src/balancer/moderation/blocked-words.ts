@@ -23,16 +23,12 @@ function phrasePattern(word: string): string {
  * ("class" does not contain "ass"). All words are tried in one pass over the text.
  */
 export class BlockedWords {
-  readonly #any: RegExp | undefined;
-  readonly #each: { word: string; pattern: RegExp }[];
+  /** One capturing group per word, in list order; escaping leaves no other groups. */
+  private readonly pattern: RegExp | undefined;
 
-  constructor(words: readonly string[]) {
-    this.#each = words.map((word) => ({
-      word,
-      pattern: new RegExp(`^(?:${phrasePattern(word)})$`, 'iu'),
-    }));
-    const alternatives = words.map(phrasePattern).join('|');
-    this.#any =
+  constructor(private readonly words: readonly string[]) {
+    const alternatives = words.map((word) => `(${phrasePattern(word)})`).join('|');
+    this.pattern =
       words.length === 0
         ? undefined
         : new RegExp(
@@ -43,8 +39,11 @@ export class BlockedWords {
 
   /** The first blocked word in `text` (already normalized), as the list spells it. */
   find(text: string): string | undefined {
-    const match = this.#any?.exec(text);
+    const match = this.pattern?.exec(text);
     if (!match) return undefined;
-    return this.#each.find((entry) => entry.pattern.test(match[0]))?.word;
+    const index = match.findIndex(
+      (group, position) => position > 0 && group !== undefined,
+    );
+    return this.words[index - 1];
   }
 }

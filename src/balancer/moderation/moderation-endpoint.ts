@@ -24,15 +24,15 @@ export interface EndpointVerdict {
 
 /** An OpenAI-compatible `POST /moderations` endpoint. */
 export class ModerationEndpoint {
-  readonly #url: string;
-  readonly #headers: Record<string, string>;
+  private readonly url: string;
+  private readonly headers: Record<string, string>;
 
   constructor(
     private readonly settings: ModerationEndpointSettings,
     private readonly http: HttpClient,
   ) {
-    this.#url = `${settings.baseUrl.replace(/\/+$/, '')}/moderations`;
-    this.#headers = {
+    this.url = `${settings.baseUrl.replace(/\/+$/, '')}/moderations`;
+    this.headers = {
       'content-type': 'application/json',
       accept: 'application/json',
       ...(settings.apiKey === undefined
@@ -47,9 +47,9 @@ export class ModerationEndpoint {
     signal: AbortSignal,
   ): Promise<EndpointVerdict> {
     const response = await this.http.request({
-      url: this.#url,
+      url: this.url,
       method: 'POST',
-      headers: this.#headers,
+      headers: this.headers,
       body: JSON.stringify({ model: this.settings.model, input: texts }),
       signal,
       timeoutMs: this.settings.timeoutMs,

@@ -28,6 +28,15 @@ describe('moderationSettingsSchema', () => {
     expect(issues[0]?.message).toMatch(/^invalid regular expression \/\(unclosed\/iu: /);
   });
 
+  it('refuses a blocked word that is empty once invisible characters are removed', () => {
+    const parsed = moderationSettingsSchema.safeParse({
+      words: ['fine', '\u200B\u2060'],
+    });
+    expect(parsed.error?.issues.map(({ path, message }) => ({ path, message }))).toEqual([
+      { path: ['words', 1], message: 'must contain a visible character' },
+    ]);
+  });
+
   it('fills the endpoint defaults and refuses what is not an http(s) URL', () => {
     const { endpoint } = moderationSettingsSchema.parse({
       endpoint: { baseUrl: 'https://api.openai.com/v1' },

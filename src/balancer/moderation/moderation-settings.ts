@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeModerationText } from './normalize-moderation-text.js';
 
 /**
  * A blocked pattern, compiled once here so a bad one is a configuration error naming its
@@ -21,7 +22,21 @@ const blockedPatternSchema = z
     }
   });
 
-export const moderationEndpointSettingsSchema = z.strictObject({
+/**
+ * A blocked word or phrase. One made only of invisible characters would be empty once
+ * normalized, and an empty word matches between any two non-letters: every prompt with
+ * punctuation would be refused.
+ */
+const blockedWordSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .refine(
+    (word) => normalizeModerationText(word).trim() !== '',
+    'must contain a visible character',
+  );
+
+const moderationEndpointSettingsSchema = z.strictObject({
   /** The API root of an OpenAI-compatible moderation API, e.g. `https://api.openai.com/v1`. */
   baseUrl: z.url({ protocol: /^https?$/ }),
   apiKey: z.string().min(1).optional(),
@@ -39,7 +54,7 @@ export const moderationSettingsSchema = z.strictObject({
   /** Moderate every request, whatever it asks for. */
   force: z.boolean().default(false),
   /** Blocked words or phrases: whole words, any case, any run of whitespace between. */
-  words: z.array(z.string().trim().min(1)).default([]),
+  words: z.array(blockedWordSchema).default([]),
   /** Blocked regular expressions, matched case-insensitively with Unicode semantics. */
   patterns: z.array(blockedPatternSchema).default([]),
   /** Asked after the local lists find nothing. */

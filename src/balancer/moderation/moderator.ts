@@ -29,44 +29,41 @@ export interface ModeratorOptions {
  * patterns (both free, local), then the moderation endpoint when one is configured.
  */
 export class Moderator {
-  readonly #words: BlockedWords;
-  readonly #patterns: readonly RegExp[];
-  readonly #endpoint: ModerationEndpoint | undefined;
-  readonly #failOpen: boolean;
-  readonly #force: boolean;
-  readonly #logger: Logger;
+  private readonly words: BlockedWords;
+  private readonly endpoint: ModerationEndpoint | undefined;
+  private readonly logger: Logger;
 
-  constructor(settings: ModerationSettings, options: ModeratorOptions = {}) {
-    this.#words = new BlockedWords(settings.words);
-    this.#patterns = settings.patterns;
-    this.#endpoint =
+  constructor(
+    private readonly settings: ModerationSettings,
+    options: ModeratorOptions = {},
+  ) {
+    this.words = new BlockedWords(settings.words);
+    this.endpoint =
       settings.endpoint &&
       new ModerationEndpoint(settings.endpoint, options.http ?? defaultHttpClient());
-    this.#failOpen = settings.endpoint?.failOpen ?? false;
-    this.#force = settings.force;
-    this.#logger = options.logger ?? silentLogger;
+    this.logger = options.logger ?? silentLogger;
   }
 
   /** Whether a request is checked: it asked to be, or the server moderates everything. */
   applies(requested: boolean | undefined): boolean {
-    return requested === true || this.#force;
+    return requested === true || this.settings.force;
   }
 
   async check(texts: readonly string[], signal: AbortSignal): Promise<ModerationVerdict> {
     if (signal.aborted) throw errorFromAbort(signal);
     const checked = texts.filter((text) => text.trim() !== '');
     for (const text of checked.map(normalizeModerationText)) {
-      const word = this.#words.find(text);
+      const word = this.words.find(text);
       if (word !== undefined) {
         return flagged(`matches the blocked word "${word}"`, ['blocked-word']);
       }
-      const index = this.#patterns.findIndex((pattern) => pattern.test(text));
+      const index = this.settings.patterns.findIndex((pattern) => pattern.test(text));
       if (index !== -1) {
         return flagged(`matches blocked pattern #${index}`, ['blocked-pattern']);
       }
     }
-    if (this.#endpoint === undefined || checked.length === 0) return { flagged: false };
-    return this.#askEndpoint(this.#endpoint, checked, signal);
+    if (this.endpoint === undefined || checked.length === 0) return { flagged: false };
+    return this.askEndpoint(this.endpoint, checked, signal);
   }
 
   /** Throws a ModerationError (400, `moderation_rejected`) when the texts are flagged. */
@@ -76,7 +73,7 @@ export class Moderator {
       throw new ModerationError(`The prompt was rejected: ${verdict.reason}.`);
   }
 
-  async #askEndpoint(
+  private async askEndpoint(
     endpoint: ModerationEndpoint,
     texts: readonly string[],
     signal: AbortSignal,
@@ -94,8 +91,8 @@ export class Moderator {
     } catch (error) {
       const failure = toGenRelayError(error);
       if (signal.aborted || failure.code === 'canceled') throw failure;
-      if (this.#failOpen) {
-        this.#logger.warn(
+      if (this.settings.endpoint?.failOpen === true) {
+        this.logger.warn(
           { err: failure },
           'moderation endpoint failed; the prompt is let through (failOpen)',
         );

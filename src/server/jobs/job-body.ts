@@ -2,7 +2,7 @@ import type { Job, JobResult } from '../../balancer/job.js';
 import { parseLaneName } from '../../balancer/lane-name.js';
 import type { QueueEstimate } from '../../balancer/queue-estimator.js';
 import type { ResultStorage } from '../../balancer/result-storage.js';
-import { resultUrl } from '../result-url.js';
+import { resultImages } from '../result-url.js';
 
 const time = (epochMs: number | undefined) =>
   epochMs === undefined ? null : new Date(epochMs).toISOString();
@@ -15,18 +15,7 @@ export async function jobBody(
 ) {
   const lane = parseLaneName(job.lane);
   const result = job.result as JobResult | undefined;
-  const images = await Promise.all(
-    (result?.images ?? []).map(async (image) => ({
-      url:
-        image.key === undefined
-          ? (image.url ?? null)
-          : await resultUrl(links.storage, image.key, links.origin),
-      media_type: image.mediaType,
-      width: image.width ?? null,
-      height: image.height ?? null,
-      seed: image.seed ?? null,
-    })),
-  );
+  const images = await resultImages(result, links);
   return {
     id: job.id,
     object: 'job',

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 
 /** Devoid clients send ids as numbers and flags as 1/0: both are taken. */
-const id = z.union([z.string().min(1).max(256), z.number().int()]).transform(String);
-const flag = z.union([z.boolean(), z.literal(0), z.literal(1)]).transform(Boolean);
+export const id = z
+  .union([z.string().min(1).max(256), z.number().int()])
+  .transform(String);
+export const flag = z.union([z.boolean(), z.literal(0), z.literal(1)]).transform(Boolean);
 
 /**
  * A job as `POST /v1/jobs` takes it (snake_case, like the OpenAI and Devoid APIs). Which

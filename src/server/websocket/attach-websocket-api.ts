@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { untilAborted } from '../../http/until-aborted.js';
 import type { ServerDependencies } from '../server-dependencies.js';
 import { closeCodes } from './close-codes.js';
 import { upgradeCredentials } from './upgrade-credentials.js';
@@ -70,14 +71,12 @@ export function attachWebsocketApi(
       const open = [...connections];
       for (const connection of open)
         connection.close(closeCodes.goingAway, 'server shutting down');
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
+      await untilAborted(
         Promise.all(open.map((connection) => connection.done)),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, closeGraceMs);
-        }),
-      ]);
-      clearTimeout(timer);
+        AbortSignal.timeout(closeGraceMs),
+      ).catch(() => {
+        // Those that did not answer in time are cut below.
+      });
       for (const connection of connections) connection.terminate();
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
     },

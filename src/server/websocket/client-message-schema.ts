@@ -1,8 +1,5 @@
 import { z } from 'zod';
-
-/** Devoid clients send ids as numbers and flags as 1/0: both are taken. */
-const id = z.union([z.string().min(1).max(256), z.number().int()]).transform(String);
-const flag = z.union([z.boolean(), z.literal(0), z.literal(1)]).transform(Boolean);
+import { flag, id } from '../jobs/job-request-schema.js';
 
 /** How an `ok` response carries the first image: its URL, or its bytes as base64. */
 const responseFormat = z.enum(['url', 'base64']);

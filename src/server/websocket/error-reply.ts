@@ -1,4 +1,5 @@
 import { toGenRelayError } from '../../core/errors.js';
+import type { WireError } from '../../core/websocket-server-message.js';
 import type { RequestMessage } from './client-message-schema.js';
 
 /** What an error reply names besides the error: the message it answers. */
@@ -10,7 +11,7 @@ export interface ErrorContext {
 }
 
 /** The reply to a message that failed: its ids, and the error's code, message and field. */
-export function errorReply(thrown: unknown, context: ErrorContext) {
+export function errorReply(thrown: unknown, context: ErrorContext): WireError {
   const error = toGenRelayError(thrown);
   return {
     message_type: 'error',

@@ -2,9 +2,10 @@ import type { Balancer } from '../../balancer/balancer.js';
 import type { Job } from '../../balancer/job.js';
 import type { ResultStorage } from '../../balancer/result-storage.js';
 import { NotFoundError } from '../../core/errors.js';
+import type { WireResponse } from '../../core/websocket-server-message.js';
 import type { ResponseFormat } from './client-message-schema.js';
 import type { ErrorContext } from './error-reply.js';
-import { type ResponseMessage, responseMessages } from './response-messages.js';
+import { responseMessages } from './response-messages.js';
 
 export interface FollowedJobsOptions {
   balancer: Balancer;
@@ -13,7 +14,7 @@ export interface FollowedJobsOptions {
   /** Where clients reach this server, for result URLs. */
   origin: string;
   /** Sends a message; false when the connection can take no more. */
-  send(message: ResponseMessage): boolean;
+  send(message: WireResponse): boolean;
   replyError(thrown: unknown, context: ErrorContext): void;
 }
 
@@ -69,15 +70,16 @@ export class FollowedJobs {
   /**
    * Sends the job's events from what is kept, then live ones until it ends. Following a
    * job again starts it over, so a client that asks gets everything kept once more.
+   * `submitted`: the job was just created, its place already told (see Balancer.subscribe).
    */
-  follow(job: Job, responseFormat: ResponseFormat): void {
+  follow(job: Job, responseFormat: ResponseFormat, submitted = false): void {
     if (this.stopped) return;
     this.follows.get(job.id)?.abort();
     const controller = new AbortController();
     this.follows.set(job.id, controller);
     if (job.requestId !== undefined)
       this.requests.set(job.requestId, Promise.resolve(job.id));
-    void this.relay(job, responseFormat, controller);
+    void this.relay(job, responseFormat, submitted, controller);
   }
 
   /** Stops every relay: the connection is gone (the jobs go on). */
@@ -91,11 +93,17 @@ export class FollowedJobs {
   private async relay(
     job: Job,
     responseFormat: ResponseFormat,
+    submitted: boolean,
     controller: AbortController,
   ): Promise<void> {
     const { balancer, storage, service, origin } = this.options;
     try {
-      const events = await balancer.subscribe(job.id, service, controller.signal);
+      const events = await balancer.subscribe(
+        job.id,
+        service,
+        controller.signal,
+        submitted ? job : undefined,
+      );
       const messages = responseMessages(job, events, {
         storage,
         origin,

@@ -75,6 +75,36 @@ describe('responseMessages', () => {
     });
   });
 
+  it('sends a preview inline or by its URL, and leaves out one that carries neither', async () => {
+    const messages = await collect(
+      [
+        { type: 'image-preview', data: bytes, mediaType: 'image/png' },
+        {
+          type: 'image-preview',
+          url: 'http://upstream/preview.webp',
+          mediaType: 'image/webp',
+        },
+        { type: 'image-preview', mediaType: 'image/png' },
+      ],
+      {},
+    );
+    expect(messages.map((message) => message.gen_status)).toEqual(['preview', 'preview']);
+    expect(
+      messages.map((message) => message.gen_status === 'preview' && message.preview),
+    ).toEqual([
+      {
+        content_type: 'base64',
+        content: Buffer.from(bytes).toString('base64'),
+        media_type: 'image/png',
+      },
+      {
+        content_type: 'image_url',
+        content: 'http://upstream/preview.webp',
+        media_type: 'image/webp',
+      },
+    ]);
+  });
+
   it('builds ok from the stored job, even when the state comes before the images (a replay)', async () => {
     const image = { key, mediaType: 'image/png', width: 1, height: 1, seed: 5 };
     const messages = await collect(

@@ -1,38 +1,15 @@
-import type { Job, JobKind, JobResult } from '../../balancer/job.js';
+import type { Job, JobResult } from '../../balancer/job.js';
 import type { JobEvent } from '../../balancer/job-events.js';
 import { parseLaneName } from '../../balancer/lane-name.js';
 import type { ResultStorage } from '../../balancer/result-storage.js';
-import type { QueuedPart } from '../../core/stream-part.js';
-import { resultUrl } from '../result-url.js';
+import type { ImagePreviewPart, QueuedPart } from '../../core/stream-part.js';
+import type {
+  WireImage,
+  WireResponse,
+  WireResponseHeader,
+} from '../../core/websocket-server-message.js';
+import { resultImages } from '../result-url.js';
 import type { ResponseFormat } from './client-message-schema.js';
-
-/** The Devoid `gen_status` values, plus `progress`, `preview` and `canceled`. */
-export type GenStatus =
-  | 'queued'
-  | 'generating'
-  | 'progress'
-  | 'preview'
-  | 'ok'
-  | 'error'
-  | 'canceled';
-
-/** What every response about a job carries: which job, whose, and what it is. */
-export interface ResponseHeader {
-  message_type: 'response';
-  request_id: string | null;
-  object_id: string;
-  service: string;
-  executor?: string;
-  model?: string;
-  gen_type: JobKind;
-  service_info: { user_id: string; chat_id: string | null; message_id: string | null };
-  settings: { premium: boolean };
-}
-
-export type ResponseMessage = ResponseHeader & {
-  gen_status: GenStatus;
-  [field: string]: unknown;
-};
 
 export interface ResponseOptions {
   storage: ResultStorage;
@@ -52,7 +29,7 @@ export async function* responseMessages(
   job: Job,
   events: AsyncIterable<JobEvent>,
   options: ResponseOptions,
-): AsyncGenerator<ResponseMessage> {
+): AsyncGenerator<WireResponse> {
   const header = responseHeader(job);
   for await (const event of events) {
     if (event.type === 'queued') {
@@ -69,18 +46,8 @@ export async function* responseMessages(
         },
       };
     } else if (event.type === 'image-preview') {
-      const inline = event.data !== undefined;
-      yield {
-        ...header,
-        gen_status: 'preview',
-        preview: {
-          content_type: inline ? 'base64' : 'image_url',
-          content: inline
-            ? Buffer.from(event.data as Uint8Array).toString('base64')
-            : (event.url ?? null),
-          media_type: event.mediaType,
-        },
-      };
+      const preview = previewOf(event);
+      if (preview !== undefined) yield { ...header, gen_status: 'preview', preview };
     } else if (event.type === 'state' && event.state === 'running') {
       yield {
         ...header,
@@ -98,7 +65,7 @@ export async function* responseMessages(
   }
 }
 
-export function responseHeader(job: Job): ResponseHeader {
+function responseHeader(job: Job): WireResponseHeader {
   const lane = parseLaneName(job.lane);
   return {
     message_type: 'response',
@@ -129,25 +96,25 @@ function queuedFields(event: QueuedPart) {
   return { avg_time: avgTime, position: event.position, eta_ms: event.etaMs ?? null };
 }
 
+/** A preview inline as base64, or by its URL (a part always carries one of them). */
+function previewOf(event: ImagePreviewPart) {
+  const { data, url, mediaType } = event;
+  if (data !== undefined) {
+    const content = Buffer.from(data).toString('base64');
+    return { content_type: 'base64' as const, content, media_type: mediaType };
+  }
+  if (url === undefined) return undefined;
+  return { content_type: 'image_url' as const, content: url, media_type: mediaType };
+}
+
 async function okMessage(
-  header: ResponseHeader,
+  header: WireResponseHeader,
   job: Job,
   options: ResponseOptions,
-): Promise<ResponseMessage> {
+): Promise<WireResponse> {
   const result = (job.result ?? {}) as JobResult;
   const stored = result.images ?? [];
-  const images = await Promise.all(
-    stored.map(async (image) => ({
-      url:
-        image.key === undefined
-          ? (image.url ?? null)
-          : await resultUrl(options.storage, image.key, options.origin),
-      media_type: image.mediaType,
-      width: image.width ?? null,
-      height: image.height ?? null,
-      seed: image.seed ?? null,
-    })),
-  );
+  const images: WireImage[] = await resultImages(result, options);
   const first = stored[0];
   const base64 =
     options.responseFormat === 'base64' && first?.key !== undefined
@@ -169,7 +136,7 @@ async function okMessage(
 }
 
 /** Devoid sent the error as the result's text (and, by a bug, always sent null there). */
-function errorMessage(header: ResponseHeader, job: Job): ResponseMessage {
+function errorMessage(header: WireResponseHeader, job: Job): WireResponse {
   const error = job.error ?? { code: 'internal_error', message: 'The job failed.' };
   return {
     ...header,

@@ -5,6 +5,7 @@ import {
   InvalidRequestError,
   toGenRelayError,
 } from '../../core/errors.js';
+import type { WebsocketServerMessage } from '../../core/websocket-server-message.js';
 import { admissionContext, admitJob } from '../jobs/admit-job.js';
 import type { ServerDependencies } from '../server-dependencies.js';
 import type {
@@ -41,8 +42,7 @@ const maxReasonBytes = 123;
 export class WebsocketConnection {
   /** Settles when the socket has closed. */
   readonly done: Promise<void>;
-  private service: string | undefined;
-  /** Set once authenticated. */
+  /** Set once authenticated, for the service it authenticated as. */
   private jobs: FollowedJobs | undefined;
   private alive = true;
   private authTimer: NodeJS.Timeout | undefined;
@@ -127,7 +127,6 @@ export class WebsocketConnection {
       return;
     }
     clearTimeout(this.authTimer);
-    this.service = service;
     this.jobs = new FollowedJobs({
       balancer: this.options.dependencies.balancer,
       storage: this.options.dependencies.storage,
@@ -181,8 +180,8 @@ export class WebsocketConnection {
   }
 
   private handle(message: ClientMessage): void {
-    const { jobs, service } = this;
-    if (jobs === undefined || service === undefined) {
+    const { jobs } = this;
+    if (jobs === undefined) {
       if (message.message_type === 'auth')
         this.authenticate(message.token, message.service);
       else {
@@ -197,7 +196,7 @@ export class WebsocketConnection {
     }
     switch (message.message_type) {
       case 'auth':
-        this.reauthenticate(message.token, service);
+        this.reauthenticate(message.token, jobs.service);
         return;
       case 'request':
         this.request(message, jobs);
@@ -228,8 +227,8 @@ export class WebsocketConnection {
         toJobRequest(message, requestId),
         admissionContext(dependencies, jobs.service, this.life.signal),
       );
-      const { job } = await dependencies.balancer.submit(submission);
-      jobs.follow(job, message.settings.response_format);
+      const { job, created } = await dependencies.balancer.submit(submission);
+      jobs.follow(job, message.settings.response_format, created);
       return job.id;
     } catch (thrown) {
       this.replyError(thrown, {
@@ -285,7 +284,7 @@ export class WebsocketConnection {
    * Sends a message unless the client has fallen too far behind: then the connection is
    * closed (its jobs go on) rather than buffering without bound.
    */
-  private send(message: object): boolean {
+  private send(message: WebsocketServerMessage): boolean {
     if (this.socket.readyState !== WebSocket.OPEN) return false;
     const { maxBufferedBytes } = this.options.settings;
     if (this.socket.bufferedAmount > maxBufferedBytes) {
