@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { countedLane, type TestLane } from '../../test/support/counted-lane.js';
 import { InvalidRequestError, UpstreamError } from '../core/errors.js';
 import type { StreamPart } from '../core/stream-part.js';
-import { Dispatcher } from './dispatcher.js';
+import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 import { DurationStats } from './duration-stats.js';
 import type { Job, NewJob } from './job.js';
 import { type JobEvent, JobEvents } from './job-events.js';
@@ -35,19 +35,18 @@ const newJob = (userId: string, payload: NewJob['payload'] = {}): NewJob => ({
 let store: SqliteJobStore;
 let dispatcher: Dispatcher;
 
-function setUp(
-  executor: TestLane,
+/** A dispatcher on the current store with test settings; `lane` says what runs each lane. */
+function dispatcherFor(
+  events: JobEvents,
+  storage: ResultStorage,
+  lane: DispatcherOptions['lane'],
   options: { maxAttempts?: number; attemptTimeoutMs?: number } = {},
-) {
-  store = new SqliteJobStore({ path: ':memory:', maxUserRunning: 10 });
-  const lane = countedLane(executor);
-  const events = new JobEvents({ retentionMs: 10_000, maxHistory: 100 });
-  const storage = memoryStorage();
-  dispatcher = new Dispatcher({
+): Dispatcher {
+  return new Dispatcher({
     store,
     events,
     storage,
-    lane: (name) => (name === 'gpu' ? lane : undefined),
+    lane,
     premiumShare: 0.75,
     leaseMs: 30_000,
     maxAttempts: options.maxAttempts ?? 3,
@@ -56,6 +55,22 @@ function setUp(
     soleWorker: true,
     durations: new DurationStats({ initial: () => ({ msPerWork: 100, workPerJob: 1 }) }),
   });
+}
+
+function setUp(
+  executor: TestLane,
+  options: { maxAttempts?: number; attemptTimeoutMs?: number } = {},
+) {
+  store = new SqliteJobStore({ path: ':memory:', maxUserRunning: 10 });
+  const lane = countedLane(executor);
+  const events = new JobEvents({ retentionMs: 10_000, maxHistory: 100 });
+  const storage = memoryStorage();
+  dispatcher = dispatcherFor(
+    events,
+    storage,
+    (name) => (name === 'gpu' ? lane : undefined),
+    options,
+  );
   return { events, storage };
 }
 
@@ -349,21 +364,11 @@ describe('Dispatcher across lanes', () => {
         },
       }),
     };
-    dispatcher = new Dispatcher({
-      store,
+    dispatcher = dispatcherFor(
       events,
-      storage: memoryStorage(),
-      lane: (name) => lanes[name as keyof typeof lanes],
-      premiumShare: 0.75,
-      leaseMs: 30_000,
-      maxAttempts: 3,
-      attemptTimeoutMs: () => 5000,
-      worker: 'test',
-      soleWorker: true,
-      durations: new DurationStats({
-        initial: () => ({ msPerWork: 100, workPerJob: 1 }),
-      }),
-    });
+      memoryStorage(),
+      (name) => lanes[name as keyof typeof lanes],
+    );
     const first = (await store.submit({ ...newJob('ann'), lane: 'first' }, limits)).job;
     await dispatcher.wake('first');
     const second = (await store.submit({ ...newJob('ann'), lane: 'second' }, limits)).job;
@@ -434,21 +439,7 @@ describe('Dispatcher when a lane cannot be looked up', () => {
       },
     };
     await dispatcher.stop();
-    dispatcher = new Dispatcher({
-      store,
-      events,
-      storage: memoryStorage(),
-      lane: () => flaky,
-      premiumShare: 0.75,
-      leaseMs: 30_000,
-      maxAttempts: 3,
-      attemptTimeoutMs: () => 5000,
-      worker: 'test',
-      soleWorker: true,
-      durations: new DurationStats({
-        initial: () => ({ msPerWork: 100, workPerJob: 1 }),
-      }),
-    });
+    dispatcher = dispatcherFor(events, memoryStorage(), () => flaky);
     const { job } = await submitAndWait(events, newJob('ann'));
     expect(lookups).toBeGreaterThanOrEqual(2);
     expect(job).toMatchObject({ state: 'succeeded', attempts: 1 });
