@@ -133,6 +133,8 @@ export class Balancer {
     if (created) {
       events.publish(stored.id, { type: 'state', state: 'queued' });
       if (estimate !== undefined) events.publish(stored.id, queuedEvent(estimate));
+      // A premium job, or one of a user's first, lands ahead of jobs already waiting.
+      this.parts.watcher.laneChanged(stored.lane);
       void dispatcher.wake(stored.lane);
     }
     return { job: stored, created, estimate };
@@ -167,6 +169,8 @@ export class Balancer {
     if (job === undefined) throw new NotFoundError(`No job "${id}"`, { param: 'id' });
     // A running job ends through its dispatcher, which tells its subscribers.
     if (job.state === 'canceled' && !this.parts.dispatcher.abort(id)) {
+      // The jobs that waited behind it moved up.
+      this.parts.watcher.laneChanged(job.lane);
       this.parts.events.publish(id, { type: 'state', state: 'canceled' });
       this.parts.events.end(id);
       void this.finished(job);

@@ -1,7 +1,7 @@
 import { type Logger, silentLogger } from '../core/logger.js';
 import type { JobEvents } from './job-events.js';
 import type { JobStore } from './job-store.js';
-import { type QueueEstimator, queuedEvent } from './queue-estimator.js';
+import { type QueueEstimate, type QueueEstimator, queuedEvent } from './queue-estimator.js';
 
 export interface QueueWatcherOptions {
   /** Every queued job someone listens to hears its place at least this often. */
@@ -9,17 +9,33 @@ export interface QueueWatcherOptions {
   logger?: Logger;
 }
 
-/** Lane changes are gathered this long, so a burst of starts is one refresh. */
+/** Lane changes are gathered this long, so a burst of submits or starts is one refresh. */
 const laneDebounceMs = 100;
 
 /**
+ * A change of the expected start smaller than this is not worth a message between the
+ * periodic ones: the larger of 100 ms and a tenth of the remaining wait.
+ */
+const minimumShiftMs = 100;
+const minimumShiftFraction = 0.1;
+
+/** A job someone listens to, and what it was last told. */
+interface Watched {
+  lane: string;
+  told?: { position: number; startAt?: number };
+}
+
+/**
  * Keeps waiting clients told where their job stands: a `queued` event with position and
- * ETA for each queued job that has listeners, every interval and soon after a job of its
- * lane starts. Jobs nobody listens to cost nothing.
+ * ETA for each queued job that has listeners, every interval, and soon after its lane
+ * changed (a job started, was submitted ahead of it, or left the queue) when its place or
+ * its expected start moved. Jobs nobody listens to cost nothing.
  */
 export class QueueWatcher {
-  private readonly lanes = new Map<string, string>();
+  private readonly watched = new Map<string, Watched>();
   private readonly pendingLanes = new Set<string>();
+  private pendingAll = false;
+  private refreshing: Promise<void> | undefined;
   private readonly logger: Logger;
   private interval: NodeJS.Timeout | undefined;
   private debounce: NodeJS.Timeout | undefined;
@@ -34,31 +50,27 @@ export class QueueWatcher {
   }
 
   start(): void {
-    this.interval = setInterval(() => void this.refresh(), this.options.intervalMs);
+    this.interval = setInterval(() => {
+      this.pendingAll = true;
+      this.next();
+    }, this.options.intervalMs);
     this.interval.unref();
   }
 
-  /** A job of `lane` started: the ones behind it moved up. */
+  /** Something in `lane` moved: the places of the jobs waiting in it may have changed. */
   laneChanged(lane: string): void {
     this.pendingLanes.add(lane);
     if (this.debounce !== undefined) return;
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
-      const lanes = new Set(this.pendingLanes);
-      this.pendingLanes.clear();
-      void this.refresh(lanes);
+      this.next();
     }, laneDebounceMs);
     this.debounce.unref();
   }
 
   /** Publishes the place of one job now (on submit, and when a client subscribes). */
   async publish(jobId: string): Promise<void> {
-    const job = await this.store.get(jobId);
-    if (job === undefined || job.state !== 'queued') return;
-    this.lanes.set(jobId, job.lane);
-    const estimate = await this.estimator.estimate(job);
-    if (estimate === undefined) return;
-    this.events.publish(jobId, queuedEvent(estimate));
+    await this.tell(jobId, true);
   }
 
   close(): void {
@@ -66,17 +78,60 @@ export class QueueWatcher {
     clearTimeout(this.debounce);
   }
 
-  private async refresh(lanes?: ReadonlySet<string>): Promise<void> {
-    const watched = this.events.listenedJobs();
-    for (const id of this.lanes.keys()) if (!watched.has(id)) this.lanes.delete(id);
-    for (const id of watched) {
-      const lane = this.lanes.get(id);
+  /**
+   * Starts the refresh that is due, unless one is under way: refreshes never overlap, so
+   * a slow store makes them rarer instead of piling them up.
+   */
+  private next(): void {
+    if (this.refreshing !== undefined) return;
+    if (!this.pendingAll && this.pendingLanes.size === 0) return;
+    // The periodic refresh tells everyone; a lane change only those whose place moved.
+    const lanes = this.pendingAll ? undefined : new Set(this.pendingLanes);
+    this.pendingAll = false;
+    this.pendingLanes.clear();
+    this.refreshing = this.refresh(lanes).finally(() => {
+      this.refreshing = undefined;
+      this.next();
+    });
+  }
+
+  private async refresh(lanes: ReadonlySet<string> | undefined): Promise<void> {
+    const listened = this.events.listenedJobs();
+    for (const id of this.watched.keys()) if (!listened.has(id)) this.watched.delete(id);
+    for (const id of listened) {
+      const lane = this.watched.get(id)?.lane;
       if (lanes !== undefined && lane !== undefined && !lanes.has(lane)) continue;
       try {
-        await this.publish(id);
+        await this.tell(id, lanes === undefined);
       } catch (error) {
         this.logger.warn({ job: id, error }, 'could not refresh a queued position');
       }
     }
   }
+
+  /** Tells a queued job where it stands: always, or only when that moved (`always` false). */
+  private async tell(jobId: string, always: boolean): Promise<void> {
+    const job = await this.store.get(jobId);
+    if (job === undefined || job.state !== 'queued') return;
+    const watched = this.watched.get(jobId) ?? { lane: job.lane };
+    this.watched.set(jobId, watched);
+    const estimate = await this.estimator.estimate(job);
+    if (estimate === undefined) return;
+    const now = Date.now();
+    if (!always && !moved(watched.told, estimate, now)) return;
+    watched.told = {
+      position: estimate.position,
+      ...(estimate.etaMs === undefined ? {} : { startAt: now + estimate.etaMs }),
+    };
+    this.events.publish(jobId, queuedEvent(estimate));
+  }
+}
+
+/** Whether a job's place or expected start changed enough since it was `told`. */
+function moved(told: Watched['told'], estimate: QueueEstimate, now: number): boolean {
+  if (told === undefined || told.position !== estimate.position) return true;
+  if (told.startAt === undefined || estimate.etaMs === undefined)
+    return (told.startAt === undefined) !== (estimate.etaMs === undefined);
+  const shift = Math.abs(now + estimate.etaMs - told.startAt);
+  return shift >= Math.max(minimumShiftMs, minimumShiftFraction * estimate.etaMs);
 }

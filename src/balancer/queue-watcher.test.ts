@@ -1,0 +1,139 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { countedLane } from '../../test/support/counted-lane.js';
+import type { StreamPart } from '../core/stream-part.js';
+import type { Balancer } from './balancer.js';
+import { createBalancer } from './create-balancer.js';
+import type { NewJob } from './job.js';
+import type { JobEvent } from './job-events.js';
+import { SqliteJobStore } from './sqlite-job-store.js';
+
+let store: SqliteJobStore;
+let balancer: Balancer;
+let subscriptions = new AbortController();
+
+afterEach(async () => {
+  subscriptions.abort();
+  subscriptions = new AbortController();
+  await balancer?.stop();
+  await store?.close();
+});
+
+/**
+ * A balancer whose only job runs until aborted, and whose periodic refresh is a minute
+ * away: whatever a listener hears within the test came from a lane change.
+ */
+function setUp() {
+  store = new SqliteJobStore({ path: ':memory:', maxUserRunning: 1 });
+  const lane = countedLane({
+    slots: 1,
+    async *run(_job, signal): AsyncGenerator<StreamPart> {
+      await new Promise((resolve) => signal.addEventListener('abort', resolve));
+      throw signal.reason;
+    },
+  });
+  ({ balancer } = createBalancer({
+    store,
+    storage: {
+      save: async () => ({ key: 'k.png', mediaType: 'image/png', size: 1 }),
+      open: async () => undefined,
+    },
+    lane: () => lane,
+    settings: {
+      premiumShare: 0.75,
+      maxUserQueueSize: { default: 5, ceiling: 5 },
+      maxQueueSize: 100,
+      maxAttempts: 1,
+      leaseMs: 30_000,
+      attemptTimeout: { baseMs: 30_000, perMegapixelStepMs: 0, perTokenMs: 0, maxMs: 30_000 },
+      queueUpdateMs: 60_000,
+      eventRetentionMs: 10_000,
+    },
+    worker: 'test',
+    soleWorker: true,
+  }));
+  return balancer;
+}
+
+const job = (userId: string, extra: Partial<NewJob> = {}): NewJob => ({
+  service: 'bot',
+  userId,
+  tier: 'general',
+  kind: 'text2img',
+  lane: 'gpu',
+  payload: {},
+  work: 8,
+  ...extra,
+});
+
+/**
+ * Submits a job and waits until it runs (it holds the only slot), and until the refresh its
+ * start called for is over, so that what follows is heard for its own change.
+ */
+async function occupy(balancer: Balancer) {
+  const { job: running } = await balancer.submit(job('ann'));
+  await expect
+    .poll(async () => (await balancer.get(running.id, 'bot')).state)
+    .toBe('running');
+  await sleep(300);
+}
+
+/** The positions a listener of `id` hears, as they come, each within a second. */
+async function listen(balancer: Balancer, id: string) {
+  const events = await balancer.subscribe(id, 'bot', subscriptions.signal);
+  const iterator = events[Symbol.asyncIterator]();
+  return async () => {
+    const deadline = AbortSignal.timeout(1000);
+    for (;;) {
+      const next = await Promise.race([
+        iterator.next(),
+        new Promise<never>((_, reject) =>
+          deadline.addEventListener('abort', () => reject(new Error('no queued event'))),
+        ),
+      ]);
+      if (next.done) throw new Error('the events ended');
+      const event: JobEvent = next.value;
+      if (event.type === 'queued') return event.position;
+    }
+  };
+}
+
+describe('QueueWatcher', () => {
+  it('tells a waiting job at once when a premium job lands ahead of it', async () => {
+    const balancer = setUp();
+    await balancer.start();
+    await occupy(balancer);
+    const { job: waiting } = await balancer.submit(job('bob'));
+    const nextPosition = await listen(balancer, waiting.id);
+    expect(await nextPosition()).toBe(0);
+    await balancer.submit(job('cid', { tier: 'premium' }));
+    expect(await nextPosition()).toBe(1);
+  });
+
+  it('tells the jobs behind a canceled one that they moved up', async () => {
+    const balancer = setUp();
+    await balancer.start();
+    await occupy(balancer);
+    const { job: first } = await balancer.submit(job('bob'));
+    const { job: second } = await balancer.submit(job('cid'));
+    const nextPosition = await listen(balancer, second.id);
+    expect(await nextPosition()).toBe(1);
+    await balancer.cancel(first.id, 'bot');
+    expect(await nextPosition()).toBe(0);
+  });
+
+  it('says nothing when a change leaves the place and the expected start as they were', async () => {
+    const balancer = setUp();
+    await balancer.start();
+    await occupy(balancer);
+    const { job: waiting } = await balancer.submit(job('bob'));
+    const nextPosition = await listen(balancer, waiting.id);
+    expect(await nextPosition()).toBe(0);
+    // A job of another user lands behind: bob's place is the same, so no event; the next
+    // one bob hears is from the premium job that lands ahead afterwards.
+    await balancer.submit(job('cid'));
+    await sleep(300);
+    await balancer.submit(job('dee', { tier: 'premium' }));
+    expect(await nextPosition()).toBe(1);
+  });
+});
