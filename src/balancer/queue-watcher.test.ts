@@ -4,8 +4,11 @@ import { countedLane } from '../../test/support/counted-lane.js';
 import type { StreamPart } from '../core/stream-part.js';
 import type { Balancer } from './balancer.js';
 import { createBalancer } from './create-balancer.js';
-import type { NewJob } from './job.js';
-import type { JobEvent } from './job-events.js';
+import type { Job, NewJob } from './job.js';
+import { type JobEvent, JobEvents } from './job-events.js';
+import type { JobStore } from './job-store.js';
+import type { QueueEstimator } from './queue-estimator.js';
+import { QueueWatcher } from './queue-watcher.js';
 import { SqliteJobStore } from './sqlite-job-store.js';
 
 let store: SqliteJobStore;
@@ -45,7 +48,12 @@ function setUp() {
       maxQueueSize: 100,
       maxAttempts: 1,
       leaseMs: 30_000,
-      attemptTimeout: { baseMs: 30_000, perMegapixelStepMs: 0, perTokenMs: 0, maxMs: 30_000 },
+      attemptTimeout: {
+        baseMs: 30_000,
+        perMegapixelStepMs: 0,
+        perTokenMs: 0,
+        maxMs: 30_000,
+      },
       queueUpdateMs: 60_000,
       eventRetentionMs: 10_000,
     },
@@ -135,5 +143,46 @@ describe('QueueWatcher', () => {
     await sleep(300);
     await balancer.submit(job('dee', { tier: 'premium' }));
     expect(await nextPosition()).toBe(1);
+  });
+});
+
+describe('QueueWatcher on a slow store', () => {
+  it('never refreshes twice at once, and rests in proportion to what a refresh took', async () => {
+    const events = new JobEvents({ retentionMs: 1000, maxHistory: 10 });
+    let reads = 0;
+    let reading = 0;
+    let mostAtOnce = 0;
+    // Each read of a job takes 50 ms, like a long queue with thousands of listeners would.
+    const slowStore = {
+      get: async (id: string) => {
+        reads++;
+        reading++;
+        mostAtOnce = Math.max(mostAtOnce, reading);
+        await sleep(50);
+        reading--;
+        return { id, lane: 'gpu', state: 'queued' } as Job;
+      },
+    } as unknown as JobStore;
+    // Every estimate is a new place, so every refresh that reads a job also tells it.
+    const estimator = {
+      estimate: async () => ({ position: reads, etaMs: 1000, avgTimeMs: 100 }),
+    } as unknown as QueueEstimator;
+    const watcher = new QueueWatcher(events, slowStore, estimator, { intervalMs: 60_000 });
+    const listening = events.subscribe('job-1', subscriptions.signal)[Symbol.asyncIterator]();
+    void listening.next();
+    await watcher.publish('job-1');
+    reads = 0;
+    const changes = setInterval(() => watcher.laneChanged('gpu'), 5);
+    try {
+      await sleep(1000);
+    } finally {
+      clearInterval(changes);
+      watcher.close();
+    }
+    expect(mostAtOnce).toBe(1);
+    // 200 changes in a second; each refresh (≥ 50 ms) rests four times as long after it,
+    // so at most about four refreshes fit, where a 100 ms debounce alone would allow ten.
+    expect(reads).toBeGreaterThanOrEqual(1);
+    expect(reads).toBeLessThanOrEqual(5);
   });
 });

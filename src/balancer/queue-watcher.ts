@@ -1,7 +1,11 @@
 import { type Logger, silentLogger } from '../core/logger.js';
 import type { JobEvents } from './job-events.js';
 import type { JobStore } from './job-store.js';
-import { type QueueEstimate, type QueueEstimator, queuedEvent } from './queue-estimator.js';
+import {
+  type QueueEstimate,
+  type QueueEstimator,
+  queuedEvent,
+} from './queue-estimator.js';
 
 export interface QueueWatcherOptions {
   /** Every queued job someone listens to hears its place at least this often. */
@@ -11,6 +15,12 @@ export interface QueueWatcherOptions {
 
 /** Lane changes are gathered this long, so a burst of submits or starts is one refresh. */
 const laneDebounceMs = 100;
+
+/**
+ * After a refresh, the next waits this many times as long as it took: with thousands of
+ * listeners on a long queue, refreshing becomes rarer instead of taking the process over.
+ */
+const restFactor = 4;
 
 /**
  * A change of the expected start smaller than this is not worth a message between the
@@ -36,6 +46,9 @@ export class QueueWatcher {
   private readonly pendingLanes = new Set<string>();
   private pendingAll = false;
   private refreshing: Promise<void> | undefined;
+  private restUntil = 0;
+  private resting: NodeJS.Timeout | undefined;
+  private closed = false;
   private readonly logger: Logger;
   private interval: NodeJS.Timeout | undefined;
   private debounce: NodeJS.Timeout | undefined;
@@ -76,21 +89,34 @@ export class QueueWatcher {
   close(): void {
     clearInterval(this.interval);
     clearTimeout(this.debounce);
+    clearTimeout(this.resting);
+    this.closed = true;
   }
 
   /**
-   * Starts the refresh that is due, unless one is under way: refreshes never overlap, so
-   * a slow store makes them rarer instead of piling them up.
+   * Starts the refresh that is due, unless one is under way or the last one's rest is not
+   * over: refreshes never overlap, so a slow store makes them rarer instead of piling up.
    */
   private next(): void {
-    if (this.refreshing !== undefined) return;
+    if (this.closed || this.refreshing !== undefined || this.resting !== undefined) return;
     if (!this.pendingAll && this.pendingLanes.size === 0) return;
+    const rest = this.restUntil - Date.now();
+    if (rest > 0) {
+      this.resting = setTimeout(() => {
+        this.resting = undefined;
+        this.next();
+      }, rest);
+      this.resting.unref();
+      return;
+    }
     // The periodic refresh tells everyone; a lane change only those whose place moved.
     const lanes = this.pendingAll ? undefined : new Set(this.pendingLanes);
     this.pendingAll = false;
     this.pendingLanes.clear();
+    const started = Date.now();
     this.refreshing = this.refresh(lanes).finally(() => {
       this.refreshing = undefined;
+      this.restUntil = Date.now() + restFactor * (Date.now() - started);
       this.next();
     });
   }
