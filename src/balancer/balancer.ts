@@ -1,6 +1,7 @@
 import { InvalidRequestError, NotFoundError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Dispatcher } from './dispatcher.js';
+import type { DurationStats } from './duration-stats.js';
 import {
   finalStates,
   type Job,
@@ -50,9 +51,16 @@ export interface BalancerParts {
   events: JobEvents;
   watcher: QueueWatcher;
   estimator: QueueEstimator;
+  durations: DurationStats;
   settings: AdmissionSettings;
   logger: Logger;
 }
+
+/**
+ * How often what the lanes' jobs took is written to the store, so a restart keeps its
+ * ETAs: a crash loses at most this much learning, and a busy lane costs one small write.
+ */
+const keepDurationsMs = 5000;
 
 /**
  * The queue as the APIs see it: admission with the caps, the jobs of a service, cancel,
@@ -60,6 +68,7 @@ export interface BalancerParts {
  */
 export class Balancer {
   private readonly finishedListeners = new Set<FinishedListener>();
+  private keeping: NodeJS.Timeout | undefined;
 
   constructor(private readonly parts: BalancerParts) {}
 
@@ -93,6 +102,14 @@ export class Balancer {
 
   /** Recovers what a stopped process left, and starts the queued jobs. */
   async start(): Promise<void> {
+    try {
+      this.parts.durations.restore(await this.parts.store.learnedDurations());
+    } catch (error) {
+      // Only the first ETAs suffer: they start from the initial guess again.
+      this.parts.logger.warn({ error }, 'could not read the learned durations');
+    }
+    this.keeping = setInterval(() => void this.keepDurations(), keepDurationsMs);
+    this.keeping.unref();
     await this.parts.dispatcher.start();
     this.parts.watcher.start();
   }
@@ -100,7 +117,21 @@ export class Balancer {
   /** Stops starting jobs; running ones are left for the next start, as after a crash. */
   async stop(): Promise<void> {
     this.parts.watcher.close();
+    clearInterval(this.keeping);
     await this.parts.dispatcher.stop();
+    await this.keepDurations();
+  }
+
+  /** Writes what the lanes learned since the last time; a failure waits for the next. */
+  private async keepDurations(): Promise<void> {
+    const changed = this.parts.durations.takeChanged();
+    if (changed.length === 0) return;
+    try {
+      await this.parts.store.keepDurations(changed);
+    } catch (error) {
+      this.parts.durations.keepLater(changed);
+      this.parts.logger.warn({ error }, 'could not keep the learned durations');
+    }
   }
 
   /** Looks at every lane again: a slot freed or an instance came back. */

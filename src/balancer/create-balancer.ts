@@ -98,6 +98,7 @@ export function createBalancer(options: CreateBalancerOptions): BalancerRuntime 
     events,
     watcher,
     estimator,
+    durations,
     settings,
     logger: options.logger ?? silentLogger,
   });

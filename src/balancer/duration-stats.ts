@@ -7,6 +7,11 @@ interface LaneDurations {
   samples: number;
 }
 
+/** A lane's learned durations as the store keeps them across restarts. */
+export interface LearnedDurations extends LaneDurations {
+  lane: string;
+}
+
 export interface DurationStatsOptions {
   /** The guess for a lane before its first job finishes. */
   initial(lane: string): { msPerWork: number; workPerJob: number };
@@ -21,11 +26,41 @@ const weight = 0.2;
  */
 export class DurationStats {
   private readonly lanes = new Map<string, LaneDurations>();
+  /** Lanes learned from since `takeChanged` was last called. */
+  private readonly changed = new Set<string>();
 
   constructor(private readonly options: DurationStatsOptions) {}
 
+  /**
+   * Starts from what an earlier run learned, so a restart does not fall back to the
+   * initial guess; lanes learned from since are kept as they are.
+   */
+  restore(learned: readonly LearnedDurations[]): void {
+    for (const { lane, msPerWork, workPerJob, samples } of learned) {
+      if (this.lanes.has(lane)) continue;
+      if (!(msPerWork >= 0 && workPerJob > 0 && samples >= 1)) continue;
+      this.lanes.set(lane, { msPerWork, workPerJob, samples });
+    }
+  }
+
+  /** The lanes learned from since the last call, to keep. */
+  takeChanged(): LearnedDurations[] {
+    const changed = [...this.changed].flatMap((lane) => {
+      const durations = this.lanes.get(lane);
+      return durations === undefined ? [] : [{ lane, ...durations }];
+    });
+    this.changed.clear();
+    return changed;
+  }
+
+  /** Lanes whose keeping failed: the next `takeChanged` returns them again. */
+  keepLater(learned: readonly LearnedDurations[]): void {
+    for (const { lane } of learned) this.changed.add(lane);
+  }
+
   record(lane: string, work: number, durationMs: number): void {
     if (!(work > 0) || !(durationMs >= 0)) return;
+    this.changed.add(lane);
     const current = this.lanes.get(lane);
     if (current === undefined) {
       this.lanes.set(lane, {

@@ -1,3 +1,4 @@
+import type { LearnedDurations } from './duration-stats.js';
 import type { Job, JobError, JobState, JobTier, NewJob } from './job.js';
 
 /** Caps checked atomically with the insert of a job. */
@@ -65,11 +66,22 @@ export interface JobStore {
    * when their attempts are used up; returns how many it touched.
    */
   recoverExpired(now: number, maxAttempts: number): Promise<number>;
+  /** Finished jobs that finished before `finishedBefore`, oldest first, at most `limit`. */
+  expired(finishedBefore: number, limit: number): Promise<Job[]>;
+  /**
+   * Deletes these jobs, in one transaction; a job that is not finished (or not there) is
+   * left alone. Returns how many were deleted.
+   */
+  remove(ids: readonly string[]): Promise<number>;
   /** Queued jobs in front of this one in the lane, in the scheduler's order. */
   position(id: string): Promise<number | undefined>;
   /** Lanes with queued jobs, to start after a restart. */
   queuedLanes(): Promise<string[]>;
   /** How many jobs wait in the lane and their work in all, per tier, for ETAs. */
   queuedWork(lane: string): Promise<Record<JobTier, { count: number; work: number }>>;
+  /** The durations learned per lane, as last kept. */
+  learnedDurations(): Promise<LearnedDurations[]>;
+  /** Keeps lanes' learned durations (replacing what was kept for them), in one transaction. */
+  keepDurations(learned: readonly LearnedDurations[]): Promise<void>;
   close(): Promise<void>;
 }

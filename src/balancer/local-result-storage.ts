@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -34,6 +34,15 @@ export class LocalResultStorage implements ResultStorage {
     return { key, mediaType, size: data.byteLength };
   }
 
+  async delete(key: string): Promise<void> {
+    if (!resultKeyPattern.test(key)) return;
+    try {
+      await unlink(join(this.folder, key));
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
+
   async open(key: string) {
     const match = resultKeyPattern.exec(key);
     if (match === null) return undefined;
@@ -50,4 +59,8 @@ export class LocalResultStorage implements ResultStorage {
       return undefined;
     }
   }
+}
+
+function isMissing(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
 }

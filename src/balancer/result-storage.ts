@@ -23,7 +23,19 @@ export interface ResultStorage {
    * the server's own `resultPath(key)` applies.
    */
   url?(key: string): Promise<string | undefined>;
+  /**
+   * Removes a stored result, for retention. A key that is not stored is no error (a
+   * sweep cut short may have removed it already); a malformed key is ignored. Optional
+   * only so that doubles that never keep anything (the benchmarks') need not invent one:
+   * the server's storages have it, and the sweeper takes a `RemovableResultStorage`.
+   */
+  delete?(key: string): Promise<void>;
 }
+
+/** A storage that can remove what it stored, as retention needs. */
+export type RemovableResultStorage = ResultStorage & {
+  delete(key: string): Promise<void>;
+};
 
 /** Where the server serves a stored result; relative to its public address. */
 export function resultPath(key: string): string {

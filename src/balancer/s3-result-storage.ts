@@ -1,4 +1,5 @@
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   type GetObjectCommandOutput,
   PutObjectCommand,
@@ -79,6 +80,26 @@ export class S3ResultStorage implements ResultStorage {
       mediaType: response.ContentType ?? 'application/octet-stream',
       size: response.ContentLength,
     };
+  }
+
+  /**
+   * Removes the object. S3 answers a missing key with success; a compatible server that
+   * answers NoSuchKey instead is taken at its word too.
+   */
+  async delete(key: string): Promise<void> {
+    if (!resultKeyPattern.test(key)) return;
+    const command = new DeleteObjectCommand({
+      Bucket: this.settings.bucket,
+      Key: this.settings.prefix + key,
+    });
+    try {
+      await this.call('DeleteObject', (signal) =>
+        this.client.send(command, { abortSignal: signal }),
+      );
+    } catch (error) {
+      if (error instanceof UpstreamError && isNoSuchKey(error.cause)) return;
+      throw error;
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { QueueFullError } from '../core/errors.js';
+import type { LearnedDurations } from './duration-stats.js';
 import {
   anonymousUser,
   type Job,
@@ -70,6 +71,10 @@ export class SqliteJobStore implements JobStore {
       fail: this.db.transaction(this.failRunning.bind(this)),
       cancel: this.db.transaction(this.cancelJob.bind(this)),
       recover: this.db.transaction(this.recover.bind(this)),
+      remove: this.db.transaction(this.removeFinished.bind(this)),
+      keepDurations: this.db.transaction((learned: readonly LearnedDurations[]) => {
+        for (const lane of learned) this.statement.saveLaneDurations.run(lane);
+      }),
     };
   }
 
@@ -131,6 +136,15 @@ export class SqliteJobStore implements JobStore {
     return this.transactions.recover(now, maxAttempts);
   }
 
+  async expired(finishedBefore: number, limit: number): Promise<Job[]> {
+    const rows = this.statement.finishedBefore.all(finishedBefore, limit) as JobRow[];
+    return rows.map(jobFromRow);
+  }
+
+  async remove(ids: readonly string[]): Promise<number> {
+    return this.transactions.remove(ids);
+  }
+
   async position(id: string): Promise<number | undefined> {
     const s = this.statement;
     const row = s.jobById.get(id) as JobRow | undefined;
@@ -161,6 +175,14 @@ export class SqliteJobStore implements JobStore {
       premium: this.counters.laneTier(lane, 'premium'),
       general: this.counters.laneTier(lane, 'general'),
     };
+  }
+
+  async learnedDurations(): Promise<LearnedDurations[]> {
+    return this.statement.laneDurations.all() as LearnedDurations[];
+  }
+
+  async keepDurations(learned: readonly LearnedDurations[]): Promise<void> {
+    this.transactions.keepDurations(learned);
   }
 
   async close(): Promise<void> {
@@ -288,6 +310,16 @@ export class SqliteJobStore implements JobStore {
       else this.finish(row, 'failed', null, JSON.stringify(error));
     }
     return rows.length;
+  }
+
+  /**
+   * Deletes finished jobs. The counters are left as they are: they count only queued and
+   * running jobs, and a queue's head is always a queued job, so no finished one is named.
+   */
+  private removeFinished(ids: readonly string[]): number {
+    let removed = 0;
+    for (const id of ids) removed += this.statement.removeFinished.run(id).changes;
+    return removed;
   }
 
   /** Ends a running job in a final state and frees its user's slot. */

@@ -40,6 +40,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS jobs_request ON jobs (service, request_id) WHE
 CREATE INDEX IF NOT EXISTS jobs_queued ON jobs (lane, service, user_id, tier, seq) WHERE state = 'queued';
 CREATE INDEX IF NOT EXISTS jobs_leased ON jobs (lease_until) WHERE state = 'running';
 CREATE INDEX IF NOT EXISTS jobs_listing ON jobs (service, user_id, seq);
+-- Retention finds the oldest finished jobs without reading the others.
+CREATE INDEX IF NOT EXISTS jobs_finished ON jobs (finished_at) WHERE state IN ('succeeded', 'failed', 'canceled');
 
 CREATE TABLE IF NOT EXISTS queues (
   lane TEXT NOT NULL,
@@ -54,4 +56,12 @@ CREATE TABLE IF NOT EXISTS queues (
 );
 CREATE INDEX IF NOT EXISTS queues_next ON queues (lane, tier, ready, turn, head_seq);
 CREATE INDEX IF NOT EXISTS queues_user ON queues (service, user_id);
+
+-- What each lane's jobs took, per unit of work, so ETAs survive a restart.
+CREATE TABLE IF NOT EXISTS lane_durations (
+  lane TEXT PRIMARY KEY,
+  ms_per_work REAL NOT NULL,
+  work_per_job REAL NOT NULL,
+  samples INTEGER NOT NULL
+);
 `;

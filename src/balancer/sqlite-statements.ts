@@ -49,6 +49,14 @@ const queries = {
   expired: sql(
     "SELECT * FROM jobs WHERE state = 'running' AND lease_until < ? ORDER BY seq",
   ),
+  // The state test is written as the jobs_finished index's, so the index applies.
+  finishedBefore: sql(
+    `SELECT * FROM jobs WHERE state IN ('succeeded', 'failed', 'canceled')
+         AND finished_at < ? ORDER BY finished_at, seq LIMIT ?`,
+  ),
+  removeFinished: sql(
+    "DELETE FROM jobs WHERE id = ? AND state IN ('succeeded', 'failed', 'canceled')",
+  ),
   list: sql(
     `SELECT * FROM jobs WHERE service = @service AND (@user IS NULL OR user_id = @user)
          AND (@state IS NULL OR state = @state)
@@ -106,6 +114,16 @@ const queries = {
   ),
   laneClocks: sql(
     'SELECT lane, tier, MIN(turn) AS turn FROM queues WHERE queued > 0 GROUP BY lane, tier',
+  ),
+  laneDurations: sql(
+    `SELECT lane, ms_per_work AS msPerWork, work_per_job AS workPerJob, samples
+       FROM lane_durations`,
+  ),
+  saveLaneDurations: sql(
+    `INSERT INTO lane_durations (lane, ms_per_work, work_per_job, samples)
+       VALUES (@lane, @msPerWork, @workPerJob, @samples)
+       ON CONFLICT (lane) DO UPDATE SET ms_per_work = excluded.ms_per_work,
+         work_per_job = excluded.work_per_job, samples = excluded.samples`,
   ),
 };
 

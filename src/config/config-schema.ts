@@ -108,7 +108,18 @@ export const configSchema = z.strictObject({
     )
     .default({}),
   /** Where results are kept: the data folder by default, or an S3-compatible bucket. */
-  storage: z.strictObject({ s3: s3StorageSettingsSchema.optional() }).prefault({}),
+  storage: z
+    .strictObject({
+      s3: s3StorageSettingsSchema.optional(),
+      /**
+       * Finished jobs older than this (hours since they finished) are removed with the
+       * images they stored. Absent: kept for ever.
+       */
+      retentionHours: z.number().positive().optional(),
+      /** How often finished jobs are checked against `retentionHours`. */
+      sweepIntervalMs: z.number().int().min(1000).default(600_000),
+    })
+    .prefault({}),
   moderation: moderationSettingsSchema.prefault({}),
   webhooks: webhookSettingsSchema.prefault({}),
   websocket: websocketSettingsSchema.prefault({}),

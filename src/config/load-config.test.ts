@@ -39,6 +39,33 @@ describe('parseConfig', () => {
     expect(problems).toEqual(['providers.local.baseUrl: Invalid URL']);
   });
 
+  it('keeps results for ever unless storage.retentionHours is set', () => {
+    const defaults = parseConfig({ builtInProviders: false }, 'f', {}).storage;
+    expect(defaults.retentionHours).toBeUndefined();
+    expect(defaults.sweepIntervalMs).toBe(600_000);
+    const set = parseConfig(
+      {
+        builtInProviders: false,
+        storage: { retentionHours: 0.5, sweepIntervalMs: 1000 },
+      },
+      'f',
+      {},
+    ).storage;
+    expect(set).toMatchObject({ retentionHours: 0.5, sweepIntervalMs: 1000 });
+  });
+
+  it('names the storage field whose retention setting is out of range', () => {
+    const problems = problemsOf(() =>
+      parseConfig({ storage: { retentionHours: 0, sweepIntervalMs: 999 } }, 'f', {}),
+    );
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^storage\.retentionHours: /);
+    expect(problems[1]).toMatch(/^storage\.sweepIntervalMs: /);
+    expect(
+      problemsOf(() => parseConfig({ storage: { sweepIntervalMs: 1500.5 } }, 'f', {})),
+    ).toEqual(['storage.sweepIntervalMs: Invalid input: expected int, received number']);
+  });
+
   it('reports every problem at once, with array indexes', () => {
     const problems = problemsOf(() =>
       parseConfig(

@@ -5,6 +5,7 @@ import { createBalancer } from '../balancer/create-balancer.js';
 import { InstancePool } from '../balancer/instance-pool.js';
 import { LaneDirectory } from '../balancer/lane-directory.js';
 import { Moderator } from '../balancer/moderation/moderator.js';
+import { ResultSweeper } from '../balancer/result-sweeper.js';
 import { SqliteJobStore } from '../balancer/sqlite-job-store.js';
 import { WebhookSender } from '../balancer/webhook-sender.js';
 import { isPayloadExecutor } from '../providers/provider.js';
@@ -27,13 +28,17 @@ export interface Queue {
   pool: InstancePool;
   moderator: Moderator;
   webhooks: WebhookSender;
-  /** Stops dispatching (running jobs are left for the next start) and closes the store. */
+  /**
+   * Stops dispatching (running jobs are left for the next start) and the retention sweeps,
+   * and closes the store.
+   */
   close(): Promise<void>;
 }
 
 /**
  * Builds the queue for a server: the embedded SQLite store in the data folder, one pool of
  * slots over every provider instance, and the balancer on top. Call `balancer.start()`.
+ * With `storage.retentionHours` set, finished jobs past it are swept away from now on.
  */
 export function createQueue(runtime: Runtime): Queue {
   const { config, logger } = runtime;
@@ -74,6 +79,18 @@ export function createQueue(runtime: Runtime): Queue {
   }));
   const moderator = new Moderator(config.moderation, { http: runtime.http, logger });
   const webhooks = new WebhookSender(config.webhooks, { logger });
+  const { retentionHours, sweepIntervalMs } = config.storage;
+  const sweeper =
+    retentionHours === undefined
+      ? undefined
+      : new ResultSweeper({
+          store,
+          storage: runtime.storage,
+          retentionMs: retentionHours * 3_600_000,
+          sweepIntervalMs,
+          logger,
+        });
+  sweeper?.start();
   const running = balancer;
   return {
     balancer: running,
@@ -82,6 +99,7 @@ export function createQueue(runtime: Runtime): Queue {
     moderator,
     webhooks,
     close: async () => {
+      await sweeper?.stop();
       await running.stop();
       pool.close();
       await webhooks.close();

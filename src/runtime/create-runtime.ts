@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { LocalResultStorage } from '../balancer/local-result-storage.js';
-import type { ResultStorage } from '../balancer/result-storage.js';
+import type { RemovableResultStorage } from '../balancer/result-storage.js';
 import { S3ResultStorage } from '../balancer/s3-result-storage.js';
 import type { GenRelayConfig } from '../config/load-config.js';
 import { type Logger, silentLogger } from '../core/logger.js';
@@ -17,7 +17,7 @@ export interface Runtime {
   http: HttpClient;
   providers: Provider[];
   router: Router;
-  storage: ResultStorage;
+  storage: RemovableResultStorage;
   /** Releases what the runtime holds open (the upstream connection pool it made). */
   close(): Promise<void>;
 }
