@@ -167,8 +167,12 @@ describe('QueueWatcher on a slow store', () => {
     const estimator = {
       estimate: async () => ({ position: reads, etaMs: 1000, avgTimeMs: 100 }),
     } as unknown as QueueEstimator;
-    const watcher = new QueueWatcher(events, slowStore, estimator, { intervalMs: 60_000 });
-    const listening = events.subscribe('job-1', subscriptions.signal)[Symbol.asyncIterator]();
+    const watcher = new QueueWatcher(events, slowStore, estimator, {
+      intervalMs: 60_000,
+    });
+    const listening = events
+      .subscribe('job-1', subscriptions.signal)
+      [Symbol.asyncIterator]();
     void listening.next();
     await watcher.publish('job-1');
     reads = 0;

@@ -98,7 +98,8 @@ export class QueueWatcher {
    * over: refreshes never overlap, so a slow store makes them rarer instead of piling up.
    */
   private next(): void {
-    if (this.closed || this.refreshing !== undefined || this.resting !== undefined) return;
+    if (this.closed || this.refreshing !== undefined || this.resting !== undefined)
+      return;
     if (!this.pendingAll && this.pendingLanes.size === 0) return;
     const rest = this.restUntil - Date.now();
     if (rest > 0) {
