@@ -15,6 +15,8 @@ import {
   beforeLearning,
   type Errors,
   halfWay,
+  heldInstants,
+  heldThroughWait,
   inTier,
   minWaitMs,
   missedAhead,
@@ -210,6 +212,9 @@ try {
   const headline = onSubmit(warm, 'genrelay');
   const unlearned = beforeLearning(cold);
   const learned: Only = (record) => !unlearned(record);
+  // Its 40 jobs are submitted within a few milliseconds: most of the jobs that overtake
+  // one of them are submitted after it, when its first ETA has been told.
+  const inBurst: Only = (record) => record.job.atMs === 0;
   const premiumUsers = etaUsers.filter((user) => user.tier === 'premium').length;
   const burst = etaUsers.reduce((sum, user) => sum + user.burst, 0);
   // The balancer's guess before a lane's first job ends, as the first cold jobs saw it.
@@ -258,6 +263,19 @@ try {
       row(
         'genrelay, refreshed: known half-way, against the rest of the wait, warm',
         halfWay(warm),
+      ),
+      row(
+        `genrelay, held by a listening client through its wait (${heldInstants} instants ` +
+          'each), against the rest of the wait, warm',
+        heldThroughWait(warm),
+      ),
+      row(
+        'genrelay, on submit, jobs of the opening burst, warm',
+        onSubmit(warm, 'genrelay', inBurst),
+      ),
+      row(
+        'genrelay, on submit, jobs of the waves after it, warm',
+        onSubmit(warm, 'genrelay', (record) => !inBurst(record)),
       ),
       row(
         'genrelay premium jobs, on submit, warm',

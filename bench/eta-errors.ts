@@ -135,6 +135,32 @@ export function halfWay(all: readonly Observed[]): Errors {
   return errorsOf(pairs);
 }
 
+/** Instants through a job's wait at which `heldThroughWait` reads what its client holds. */
+export const heldInstants = 10;
+
+/**
+ * The error of what a listening client holds through its wait: at evenly spaced instants
+ * from its first `queued` event to its start, the latest ETA it was told, less the time
+ * since, against the rest of the wait (each job counts `heldInstants` times).
+ */
+export function heldThroughWait(all: readonly Observed[]): Errors {
+  const pairs = [];
+  for (const record of all) {
+    if (record.startedAt === undefined || record.told?.etaMs === undefined) continue;
+    const told = [{ at: record.toldAt, etaMs: record.told.etaMs }, ...record.updates];
+    const span = record.startedAt - record.toldAt;
+    for (let instant = 0; instant < heldInstants; instant++) {
+      const at = record.toldAt + (span * instant) / heldInstants;
+      const actual = record.startedAt - at;
+      if (actual < minWaitMs) continue;
+      const known = told.filter((update) => update.at <= at).at(-1);
+      if (known === undefined) continue;
+      pairs.push({ estimate: Math.max(0, known.etaMs - (at - known.at)), actual });
+    }
+  }
+  return errorsOf(pairs);
+}
+
 export const inTier = (tier: JobTier) => (record: Observed) => record.tier === tier;
 
 /** Whether the job was estimated before any job of the run had finished. */

@@ -53,4 +53,27 @@ describe('JobEvents', () => {
       ]);
     });
   });
+
+  it('keeps a long answer whole for late subscribers, however many deltas it came in', async () => {
+    const events = new JobEvents({ retentionMs: 1000, maxHistory: 5 });
+    const live = collect(events.subscribe('j', new AbortController().signal));
+    events.publish('j', { type: 'state', state: 'running' });
+    const words = Array.from({ length: 300 }, (_, index) => `w${index} `);
+    for (const word of words.slice(0, 100))
+      events.publish('j', { type: 'reasoning', delta: word });
+    events.publish('j', { type: 'reasoning', status: 'searching' });
+    for (const word of words) events.publish('j', { type: 'text', delta: word });
+    events.publish('j', { type: 'state', state: 'succeeded' });
+    events.end('j');
+    // Whoever listened heard every delta as it came.
+    expect(await live).toHaveLength(1 + 100 + 1 + 300 + 1);
+    // A late subscriber gets the state, the reasoning and the answer whole, in order.
+    expect(await collect(events.subscribe('j', new AbortController().signal))).toEqual([
+      { type: 'state', state: 'running' },
+      { type: 'reasoning', delta: words.slice(0, 100).join('') },
+      { type: 'reasoning', status: 'searching' },
+      { type: 'text', delta: words.join('') },
+      { type: 'state', state: 'succeeded' },
+    ]);
+  });
 });

@@ -27,6 +27,24 @@ export interface JobEventsOptions {
   maxHistory: number;
 }
 
+/** `next` appended to `last` when both are deltas of the same kind; else undefined. */
+function joinText(last: JobEvent | undefined, next: JobEvent): JobEvent | undefined {
+  if (last?.type === 'text' && next.type === 'text')
+    return { type: 'text', delta: last.delta + next.delta };
+  const deltaOnly = (event: JobEvent | undefined) =>
+    event?.type === 'reasoning' &&
+    event.status === undefined &&
+    event.delta !== undefined;
+  if (
+    last?.type === 'reasoning' &&
+    next.type === 'reasoning' &&
+    deltaOnly(last) &&
+    deltaOnly(next)
+  )
+    return { type: 'reasoning', delta: `${last.delta}${next.delta}` };
+  return undefined;
+}
+
 const isTransient = (event: JobEvent) =>
   event.type === 'progress' || event.type === 'image-preview' || event.type === 'queued';
 
@@ -47,7 +65,11 @@ export class JobEvents {
       const index = channel.history.findLastIndex((kept) => kept.type === 'queued');
       if (index !== -1) channel.history.splice(index, 1);
     }
-    channel.history.push(event);
+    // Text joins the text before it in the history, so a long answer takes one entry and a
+    // late subscriber still gets all of it; live listeners hear each delta.
+    const joined = joinText(channel.history.at(-1), event);
+    if (joined === undefined) channel.history.push(event);
+    else channel.history[channel.history.length - 1] = joined;
     if (channel.history.length > this.options.maxHistory) {
       const index = channel.history.findIndex(isTransient);
       channel.history.splice(index === -1 ? 0 : index, 1);

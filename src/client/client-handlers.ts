@@ -8,6 +8,7 @@ import type {
   PreviewUpdate,
   ProgressUpdate,
   QueuedUpdate,
+  TextUpdate,
 } from './job-update.js';
 
 /** The handlers one can register, by event, as the Devoid client had them (and more). */
@@ -17,6 +18,8 @@ export interface HandlerSignatures {
   generating: (update: GeneratingUpdate) => void;
   progress: (update: ProgressUpdate) => void;
   preview: (update: PreviewUpdate) => void;
+  /** A piece of a chat job's answer or reasoning; `update.text` is the attempt's so far. */
+  text: (update: TextUpdate) => void;
   done: (update: DoneUpdate) => void;
   /** A job failed (`update` set) or was refused at submit (no update). */
   error: (error: GeneratorError, update: ErrorUpdate | undefined) => void;
@@ -30,6 +33,7 @@ const handlerOf: Record<JobUpdate['status'], HandlerName> = {
   generating: 'generating',
   progress: 'progress',
   preview: 'preview',
+  text: 'text',
   ok: 'done',
   error: 'error',
   canceled: 'canceled',

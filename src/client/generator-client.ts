@@ -15,6 +15,7 @@ import { isFinalUpdate } from './job-update.js';
 import { newRequestId } from './new-request-id.js';
 import type { ReconnectSettings } from './reconnect-delay.js';
 import { ReconnectingSocket } from './reconnecting-socket.js';
+import { TextSoFar } from './text-so-far.js';
 import { toJobUpdate } from './to-job-update.js';
 import { toWireRequest } from './to-wire-request.js';
 import { type GenerationJob, TrackedJob } from './tracked-job.js';
@@ -49,9 +50,10 @@ const rememberedFinals = 1000;
 
 /**
  * The genrelay websocket API for a service: Devoid's GeneratorClient, with request ids,
- * cancel, progress and previews, and a connection that comes back by itself. Jobs survive
- * a dropped connection: after reconnecting the client follows each unfinished job again
- * and receives what it missed (earlier updates may come again; the final one comes once).
+ * cancel, progress, previews and chat text as it is written, and a connection that comes
+ * back by itself. Jobs survive a dropped connection: after reconnecting the client follows
+ * each unfinished job again and receives what it missed (earlier updates may come again;
+ * the final one comes once).
  */
 export class GeneratorClient {
   private readonly url: string;
@@ -62,6 +64,7 @@ export class GeneratorClient {
   private readonly jobs = new Map<string, TrackedJob>();
   private readonly objectIds = new Map<string, TrackedJob>();
   private readonly finished = new Set<string>();
+  private readonly texts = new TextSoFar();
   private readonly readyWaiters = new WaiterSet();
   /** Cancels waiting for their job's final response, by object id. */
   private readonly cancels = new Map<string, WaiterSet>();
@@ -181,6 +184,11 @@ export class GeneratorClient {
     return this.handlers.add('preview', handler);
   }
 
+  /** Each piece of a chat job's answer (and reasoning) as it is written. */
+  onText(handler: HandlerSignatures['text']): () => void {
+    return this.handlers.add('text', handler);
+  }
+
   onDone(handler: HandlerSignatures['done']): () => void {
     return this.handlers.add('done', handler);
   }
@@ -248,7 +256,7 @@ export class GeneratorClient {
   }
 
   private onResponse(response: WireResponse): void {
-    const update = toJobUpdate(response);
+    const update = this.texts.apply(toJobUpdate(response));
     const final = isFinalUpdate(update);
     const job =
       (update.requestId === null ? undefined : this.jobs.get(update.requestId)) ??
@@ -306,7 +314,9 @@ export class GeneratorClient {
 
   private forget(job: TrackedJob): void {
     this.jobs.delete(job.requestId);
-    if (job.objectId !== undefined) this.objectIds.delete(job.objectId);
+    if (job.objectId === undefined) return;
+    this.objectIds.delete(job.objectId);
+    this.texts.forget(job.objectId);
   }
 
   private remember(objectId: string): void {
@@ -354,6 +364,7 @@ export class GeneratorClient {
     for (const waiters of this.cancels.values()) waiters.rejectAll(error);
     this.cancels.clear();
     for (const job of [...this.jobs.values()]) this.fail(job, error);
+    this.texts.clear();
     void this.connection.close();
   }
 

@@ -56,6 +56,23 @@ export interface PreviewUpdate extends JobUpdateBase {
   mediaType: string;
 }
 
+/**
+ * A piece of a chat job's answer (or of its reasoning) as the model writes it, before the
+ * `ok` that carries the whole answer. A new attempt (`generating`) writes the answer anew.
+ */
+export interface TextUpdate extends JobUpdateBase {
+  status: 'text';
+  /** The new piece. */
+  delta: string;
+  /** True for the model's reasoning, which is not part of the answer (`result.text`). */
+  reasoning: boolean;
+  /**
+   * The answer (or, for reasoning, the reasoning) of this attempt so far, `delta` included:
+   * right even when a reconnect replays pieces already seen.
+   */
+  text: string;
+}
+
 export interface JobImage {
   url: string;
   mediaType: string;
@@ -95,6 +112,7 @@ export type JobUpdate =
   | GeneratingUpdate
   | ProgressUpdate
   | PreviewUpdate
+  | TextUpdate
   | DoneUpdate
   | ErrorUpdate
   | CanceledUpdate;

@@ -48,6 +48,12 @@ export function toJobUpdate(response: WireResponse): JobUpdate {
       } = response.preview;
       return { ...base, status: 'preview', contentType, content, mediaType };
     }
+    case 'text': {
+      const { delta } = response;
+      const reasoning = response.reasoning === true;
+      // What came before is the job's, not the message's: see TextSoFar.
+      return { ...base, status: 'text', delta, reasoning, text: delta };
+    }
     case 'ok': {
       const { result } = response;
       return {

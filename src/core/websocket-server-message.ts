@@ -72,6 +72,13 @@ export type WireResponseBody =
         media_type: string;
       };
     }
+  | {
+      gen_status: 'text';
+      /** The next piece of a chat job's answer, in order; the `ok` carries it whole. */
+      delta: string;
+      /** Set on a piece of the model's reasoning, which is not part of the answer. */
+      reasoning?: true;
+    }
   | { gen_status: 'ok'; result: WireResult }
   | {
       gen_status: 'error';
@@ -83,7 +90,7 @@ export type WireResponseBody =
 
 export type WireResponse = WireResponseHeader & WireResponseBody;
 
-/** The Devoid `gen_status` values, plus `progress`, `preview` and `canceled`. */
+/** The Devoid `gen_status` values, plus `progress`, `preview`, `text` and `canceled`. */
 export type GenStatus = WireResponseBody['gen_status'];
 
 /** The answer to a message that could not be done; the connection stays open. */

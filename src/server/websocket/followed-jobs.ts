@@ -6,6 +6,7 @@ import type { WireResponse } from '../../core/websocket-server-message.js';
 import type { ResponseFormat } from './client-message-schema.js';
 import type { ErrorContext } from './error-reply.js';
 import { responseMessages } from './response-messages.js';
+import { TextCoalescer } from './text-coalescer.js';
 
 export interface FollowedJobsOptions {
   balancer: Balancer;
@@ -97,6 +98,10 @@ export class FollowedJobs {
     controller: AbortController,
   ): Promise<void> {
     const { balancer, storage, service, origin } = this.options;
+    // A relay that was replaced or stopped sends nothing more, not even a held delta.
+    const sender = new TextCoalescer(
+      (message) => !controller.signal.aborted && this.options.send(message),
+    );
     try {
       const events = await balancer.subscribe(
         job.id,
@@ -110,13 +115,14 @@ export class FollowedJobs {
         responseFormat,
         load: () => balancer.get(job.id, service),
       });
-      for await (const message of messages) {
-        if (controller.signal.aborted || !this.options.send(message)) break;
-      }
+      // Every job's responses end with a final one, which sends any held delta first.
+      for await (const message of messages) if (!sender.push(message)) break;
     } catch (thrown) {
+      sender.flush();
       if (!controller.signal.aborted)
         this.options.replyError(thrown, { requestId: job.requestId, objectId: job.id });
     } finally {
+      sender.discard();
       controller.abort();
       if (this.follows.get(job.id) === controller) {
         this.follows.delete(job.id);

@@ -156,3 +156,94 @@ describe('responseMessages', () => {
     });
   });
 });
+
+describe('responseMessages of a chat job', () => {
+  const chat: Job = { ...job, kind: 'chat', lane: 'chat:double-chat' };
+  const running: JobEvent = { type: 'state', state: 'running', attempt: 1 };
+  const succeeded: JobEvent = { type: 'state', state: 'succeeded' };
+
+  const collect = async (events: JobEvent[], text: string) => {
+    const messages = [];
+    const options = {
+      storage: new LocalResultStorage(tmpdir()),
+      origin: 'http://relay',
+      responseFormat: 'url' as const,
+      load: async () => ({ ...chat, state: 'succeeded' as const, result: { text } }),
+    };
+    for await (const message of responseMessages(chat, from(events), options))
+      messages.push(message);
+    return messages;
+  };
+  const bodies = (messages: Awaited<ReturnType<typeof collect>>) =>
+    messages.map((message) =>
+      message.gen_status === 'text'
+        ? { text: message.delta, ...(message.reasoning ? { reasoning: true } : {}) }
+        : message.gen_status,
+    );
+
+  it('sends each text and reasoning delta in order, reasoning flagged, before ok', async () => {
+    const messages = await collect(
+      [
+        { type: 'state', state: 'queued' },
+        running,
+        { type: 'provider', provider: 'local', model: 'double-chat' },
+        { type: 'reasoning', delta: 'Think' },
+        { type: 'reasoning', status: 'thinking hard' },
+        { type: 'text', delta: '' },
+        { type: 'text', delta: 'Hel' },
+        { type: 'text', delta: 'lo' },
+        { type: 'finish', reason: 'stop' },
+        succeeded,
+      ],
+      'Hello',
+    );
+    expect(bodies(messages)).toEqual([
+      'generating',
+      { text: 'Think', reasoning: true },
+      { text: 'Hel' },
+      { text: 'lo' },
+      'ok',
+    ]);
+    expect(messages[2]).toMatchObject({
+      message_type: 'response',
+      object_id: 'job-1',
+      model: 'double-chat',
+      gen_type: 'chat',
+      gen_status: 'text',
+      delta: 'Hel',
+    });
+    expect(messages[2]).not.toHaveProperty('reasoning');
+    expect(messages.at(-1)).toMatchObject({
+      result: { content: 'Hello', text: 'Hello' },
+    });
+  });
+
+  it('holds back text whose attempt started before the kept events (a cut replay) until the next attempt', async () => {
+    const messages = await collect(
+      [
+        { type: 'text', delta: 'lo' },
+        {
+          type: 'error',
+          fatal: false,
+          code: 'upstream_error',
+          message: 'cut',
+          retryable: true,
+        },
+        { type: 'state', state: 'queued' },
+        { type: 'state', state: 'running', attempt: 2 },
+        { type: 'text', delta: 'Hi' },
+        succeeded,
+      ],
+      'Hi',
+    );
+    expect(bodies(messages)).toEqual(['generating', { text: 'Hi' }, 'ok']);
+  });
+
+  it('sends only ok for a finished job told from the store (its events expired)', async () => {
+    const messages = await collect(
+      [succeeded, { type: 'text', delta: 'Hello' }, { type: 'finish', reason: 'stop' }],
+      'Hello',
+    );
+    expect(bodies(messages)).toEqual(['ok']);
+  });
+});

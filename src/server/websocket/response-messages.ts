@@ -22,8 +22,13 @@ export interface ResponseOptions {
 
 /**
  * A job's events as the websocket's responses. Parts a Devoid client has no use for
- * (provider, text deltas, finish, attempts that will be retried) are left out; the final
- * response is built from the stored job, so a replay after the events expired reads the same.
+ * (provider, finish, attempts that will be retried) are left out; the final response is
+ * built from the stored job, so a replay after the events expired reads the same.
+ *
+ * Text and reasoning deltas go out only once this subscription has seen their attempt
+ * start: the balancer keeps a bounded history and drops the oldest events first, so a
+ * replay that lacks the `running` state lacks the answer's beginning too, and a client
+ * that puts the answer together from `generating` on must never get a fragment of it.
  */
 export async function* responseMessages(
   job: Job,
@@ -31,8 +36,15 @@ export async function* responseMessages(
   options: ResponseOptions,
 ): AsyncGenerator<WireResponse> {
   const header = responseHeader(job);
+  let attemptSeen = false;
   for await (const event of events) {
-    if (event.type === 'queued') {
+    if (event.type === 'text' || event.type === 'reasoning') {
+      const delta = event.delta ?? '';
+      if (!attemptSeen || delta === '') continue;
+      yield event.type === 'text'
+        ? { ...header, gen_status: 'text', delta }
+        : { ...header, gen_status: 'text', delta, reasoning: true };
+    } else if (event.type === 'queued') {
       yield { ...header, gen_status: 'queued', ...queuedFields(event) };
     } else if (event.type === 'progress') {
       yield {
@@ -49,6 +61,7 @@ export async function* responseMessages(
       const preview = previewOf(event);
       if (preview !== undefined) yield { ...header, gen_status: 'preview', preview };
     } else if (event.type === 'state' && event.state === 'running') {
+      attemptSeen = true;
       yield {
         ...header,
         gen_status: 'generating',
