@@ -14,6 +14,7 @@ import { bounded } from '../test/support/bounded.js';
 import {
   beforeLearning,
   type Errors,
+  everyEvent,
   halfWay,
   heldInstants,
   heldThroughWait,
@@ -268,6 +269,11 @@ try {
         `genrelay, held by a listening client through its wait (${heldInstants} instants ` +
           'each), against the rest of the wait, warm',
         heldThroughWait(warm),
+      ),
+      row(
+        'genrelay, every `queued` event a listening client received, against the rest of ' +
+          'the wait, warm',
+        everyEvent(warm),
       ),
       row(
         'genrelay, on submit, jobs of the opening burst, warm',

@@ -161,6 +161,23 @@ export function heldThroughWait(all: readonly Observed[]): Errors {
   return errorsOf(pairs);
 }
 
+/**
+ * The error of every `queued` event a listening client received (the first on submit and
+ * each refresh), against the rest of the wait from when it was read.
+ */
+export function everyEvent(all: readonly Observed[]): Errors {
+  const pairs = [];
+  for (const record of all) {
+    if (record.startedAt === undefined || record.told?.etaMs === undefined) continue;
+    const told = [{ at: record.toldAt, etaMs: record.told.etaMs }, ...record.updates];
+    for (const { at, etaMs } of told) {
+      const actual = record.startedAt - at;
+      if (actual >= minWaitMs) pairs.push({ estimate: etaMs, actual });
+    }
+  }
+  return errorsOf(pairs);
+}
+
 export const inTier = (tier: JobTier) => (record: Observed) => record.tier === tier;
 
 /** Whether the job was estimated before any job of the run had finished. */

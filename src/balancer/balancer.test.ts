@@ -1,40 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { countedLane, type TestLane } from '../../test/support/counted-lane.js';
+import type { TestLane } from '../../test/support/counted-lane.js';
+import { testBalancer } from '../../test/support/test-balancer.js';
 import type { StreamPart } from '../core/stream-part.js';
 import type { Balancer } from './balancer.js';
-import { type BalancerSettings, createBalancer } from './create-balancer.js';
 import type { NewJob } from './job.js';
 import type { JobEvent } from './job-events.js';
-import { SqliteJobStore } from './sqlite-job-store.js';
+import type { SqliteJobStore } from './sqlite-job-store.js';
 
 let store: SqliteJobStore;
 let balancer: Balancer;
 
-const testSettings: BalancerSettings = {
-  premiumShare: 0.75,
-  maxUserQueueSize: { default: 2, ceiling: 5 },
-  maxQueueSize: 100,
-  maxAttempts: 3,
-  leaseMs: 30_000,
-  attemptTimeout: { baseMs: 5000, perMegapixelStepMs: 0, perTokenMs: 0, maxMs: 5000 },
-  queueUpdateMs: 2000,
-  eventRetentionMs: 10_000,
-};
-
 function setUp(executor: TestLane) {
-  store = new SqliteJobStore({ path: ':memory:', maxUserRunning: 1 });
-  const lane = countedLane(executor);
-  ({ balancer } = createBalancer({
-    store,
-    storage: {
-      save: async () => ({ key: 'k.png', mediaType: 'image/png', size: 1 }),
-      open: async () => undefined,
-    },
-    lane: () => lane,
-    settings: testSettings,
-    worker: 'test',
-    soleWorker: true,
-  }));
+  ({ balancer, store } = testBalancer({ lane: executor }));
   return balancer;
 }
 

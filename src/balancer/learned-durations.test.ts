@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { countedLane } from '../../test/support/counted-lane.js';
+import { testBalancer } from '../../test/support/test-balancer.js';
 import type { StreamPart } from '../core/stream-part.js';
-import { type BalancerRuntime, createBalancer } from './create-balancer.js';
 import type { NewJob } from './job.js';
 import { SqliteJobStore } from './sqlite-job-store.js';
 
@@ -26,40 +25,16 @@ async function storePath() {
 
 /** A balancer on the store at `path` whose jobs each take `jobMs`. */
 function balancerOn(path: string, jobMs: number) {
-  const store = new SqliteJobStore({ path, maxUserRunning: 1 });
-  const lane = countedLane({
-    slots: 1,
-    async *run(_job, signal): AsyncGenerator<StreamPart> {
-      await sleep(jobMs, undefined, { signal });
-      yield { type: 'finish', reason: 'stop' };
-    },
-  });
-  const runtime: BalancerRuntime = createBalancer({
-    store,
-    storage: {
-      save: async () => ({ key: 'k.png', mediaType: 'image/png', size: 1 }),
-      open: async () => undefined,
-    },
-    lane: () => lane,
-    settings: {
-      premiumShare: 0.75,
-      maxUserQueueSize: { default: 5, ceiling: 5 },
-      maxQueueSize: 100,
-      maxAttempts: 1,
-      leaseMs: 30_000,
-      attemptTimeout: {
-        baseMs: 30_000,
-        perMegapixelStepMs: 0,
-        perTokenMs: 0,
-        maxMs: 30_000,
+  return testBalancer({
+    path,
+    lane: {
+      slots: 1,
+      async *run(_job, signal): AsyncGenerator<StreamPart> {
+        await sleep(jobMs, undefined, { signal });
+        yield { type: 'finish', reason: 'stop' };
       },
-      queueUpdateMs: 2000,
-      eventRetentionMs: 10_000,
     },
-    worker: 'test',
-    soleWorker: true,
   });
-  return { ...runtime, store };
 }
 
 const image = (userId: string): NewJob => ({

@@ -1,15 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { countedLane } from '../../test/support/counted-lane.js';
+import { testBalancer } from '../../test/support/test-balancer.js';
 import type { StreamPart } from '../core/stream-part.js';
 import type { Balancer } from './balancer.js';
-import { createBalancer } from './create-balancer.js';
 import type { Job, NewJob } from './job.js';
 import { type JobEvent, JobEvents } from './job-events.js';
 import type { JobStore } from './job-store.js';
 import type { QueueEstimator } from './queue-estimator.js';
 import { QueueWatcher } from './queue-watcher.js';
-import { SqliteJobStore } from './sqlite-job-store.js';
+import type { SqliteJobStore } from './sqlite-job-store.js';
 
 let store: SqliteJobStore;
 let balancer: Balancer;
@@ -27,38 +26,15 @@ afterEach(async () => {
  * away: whatever a listener hears within the test came from a lane change.
  */
 function setUp() {
-  store = new SqliteJobStore({ path: ':memory:', maxUserRunning: 1 });
-  const lane = countedLane({
-    slots: 1,
-    async *run(_job, signal): AsyncGenerator<StreamPart> {
-      await new Promise((resolve) => signal.addEventListener('abort', resolve));
-      throw signal.reason;
-    },
-  });
-  ({ balancer } = createBalancer({
-    store,
-    storage: {
-      save: async () => ({ key: 'k.png', mediaType: 'image/png', size: 1 }),
-      open: async () => undefined,
-    },
-    lane: () => lane,
-    settings: {
-      premiumShare: 0.75,
-      maxUserQueueSize: { default: 5, ceiling: 5 },
-      maxQueueSize: 100,
-      maxAttempts: 1,
-      leaseMs: 30_000,
-      attemptTimeout: {
-        baseMs: 30_000,
-        perMegapixelStepMs: 0,
-        perTokenMs: 0,
-        maxMs: 30_000,
+  ({ balancer, store } = testBalancer({
+    lane: {
+      slots: 1,
+      async *run(_job, signal): AsyncGenerator<StreamPart> {
+        await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        throw signal.reason;
       },
-      queueUpdateMs: 60_000,
-      eventRetentionMs: 10_000,
     },
-    worker: 'test',
-    soleWorker: true,
+    settings: { maxUserQueueSize: { default: 5, ceiling: 5 }, queueUpdateMs: 60_000 },
   }));
   return balancer;
 }
@@ -106,37 +82,35 @@ async function listen(balancer: Balancer, id: string) {
   };
 }
 
+/** A job holding the only slot, and bob's waiting first behind it, listened to. */
+async function bobWaiting() {
+  const balancer = setUp();
+  await balancer.start();
+  await occupy(balancer);
+  const { job: waiting } = await balancer.submit(job('bob'));
+  const nextPosition = await listen(balancer, waiting.id);
+  expect(await nextPosition()).toBe(0);
+  return { balancer, waiting, nextPosition };
+}
+
 describe('QueueWatcher', () => {
   it('tells a waiting job at once when a premium job lands ahead of it', async () => {
-    const balancer = setUp();
-    await balancer.start();
-    await occupy(balancer);
-    const { job: waiting } = await balancer.submit(job('bob'));
-    const nextPosition = await listen(balancer, waiting.id);
-    expect(await nextPosition()).toBe(0);
+    const { balancer, nextPosition } = await bobWaiting();
     await balancer.submit(job('cid', { tier: 'premium' }));
     expect(await nextPosition()).toBe(1);
   });
 
   it('tells the jobs behind a canceled one that they moved up', async () => {
-    const balancer = setUp();
-    await balancer.start();
-    await occupy(balancer);
-    const { job: first } = await balancer.submit(job('bob'));
-    const { job: second } = await balancer.submit(job('cid'));
-    const nextPosition = await listen(balancer, second.id);
+    const { balancer, waiting } = await bobWaiting();
+    const { job: behind } = await balancer.submit(job('cid'));
+    const nextPosition = await listen(balancer, behind.id);
     expect(await nextPosition()).toBe(1);
-    await balancer.cancel(first.id, 'bot');
+    await balancer.cancel(waiting.id, 'bot');
     expect(await nextPosition()).toBe(0);
   });
 
   it('says nothing when a change leaves the place and the expected start as they were', async () => {
-    const balancer = setUp();
-    await balancer.start();
-    await occupy(balancer);
-    const { job: waiting } = await balancer.submit(job('bob'));
-    const nextPosition = await listen(balancer, waiting.id);
-    expect(await nextPosition()).toBe(0);
+    const { balancer, nextPosition } = await bobWaiting();
     // A job of another user lands behind: bob's place is the same, so no event; the next
     // one bob hears is from the premium job that lands ahead afterwards.
     await balancer.submit(job('cid'));
