@@ -1,82 +1,20 @@
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import { inspect } from 'node:util';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RunningS3rver,
-  s3rverCredentials,
-  startS3rver,
-} from '../../test/support/start-s3rver.js';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { startCountingServer } from '../../test/support/counting-server.js';
+import { failure } from '../../test/support/failure.js';
+import { listenOnLoopback } from '../../test/support/listen-on-loopback.js';
+import { s3StorageFixture } from '../../test/support/s3-storage-fixture.js';
+import { startSilentServer } from '../../test/support/silent-server.js';
 import { type GenRelayError, TimeoutError, UpstreamError } from '../core/errors.js';
-import { S3ResultStorage, type S3ResultStorageOptions } from './s3-result-storage.js';
-import { s3StorageSettingsSchema } from './s3-storage-settings.js';
 
-const bucket = 'genrelay-results';
-/** Well-formed, and never stored. */
-const validKey = '00000000-0000-0000-0000-000000000000.png';
+const { bucket, validKey, endpoint, inspector, storageFor } = s3StorageFixture();
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
-
-let s3rver: RunningS3rver;
-let inspector: S3Client;
-const opened: S3ResultStorage[] = [];
-
-beforeAll(async () => {
-  s3rver = await startS3rver([bucket]);
-  inspector = new S3Client({
-    endpoint: s3rver.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    // A copy: the SDK marks the object it is given with where it came from.
-    credentials: { ...s3rverCredentials },
-  });
-});
-
-afterEach(() => {
-  for (const storage of opened.splice(0)) storage.close();
-});
-
-afterAll(async () => {
-  inspector.destroy();
-  await s3rver.close();
-});
-
-function storageFor(
-  settings: Record<string, unknown> = {},
-  options: S3ResultStorageOptions = {},
-): S3ResultStorage {
-  const storage = new S3ResultStorage(
-    s3StorageSettingsSchema.parse({
-      endpoint: s3rver.endpoint,
-      bucket,
-      prefix: 'results/',
-      forcePathStyle: true,
-      ...s3rverCredentials,
-      ...settings,
-    }),
-    options,
-  );
-  opened.push(storage);
-  return storage;
-}
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-/** An error a promise rejects with, and how long that took. */
-async function failure(promise: Promise<unknown>) {
-  const started = performance.now();
-  const error = await promise.then(
-    () => expect.fail('expected a rejection'),
-    (reason: unknown) => reason,
-  );
-  return { error, elapsedMs: performance.now() - started };
-}
-
-async function listen(server: HttpServer | ReturnType<typeof createTcpServer>) {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 describe('S3ResultStorage against s3rver', () => {
@@ -99,12 +37,12 @@ describe('S3ResultStorage against s3rver', () => {
     const stored = await storageFor().save(png, 'image/webp');
     expect(stored.key).toMatch(/\.webp$/);
 
-    const head = await inspector.send(
+    const head = await inspector().send(
       new HeadObjectCommand({ Bucket: bucket, Key: `results/${stored.key}` }),
     );
     expect(head.ContentType).toBe('image/webp');
     expect(head.ContentLength).toBe(png.byteLength);
-    const object = await inspector.send(
+    const object = await inspector().send(
       new GetObjectCommand({ Bucket: bucket, Key: `results/${stored.key}` }),
     );
     expect(await object.Body?.transformToByteArray()).toEqual(png);
@@ -122,7 +60,7 @@ describe('S3ResultStorage against s3rver', () => {
 
     const address = new URL(url ?? '');
     expect(`${address.origin}${address.pathname}`).toBe(
-      `${s3rver.endpoint}/${bucket}/results/${stored.key}`,
+      `${endpoint()}/${bucket}/results/${stored.key}`,
     );
     expect(address.searchParams.get('X-Amz-Expires')).toBe('120');
     const response = await fetch(address);
@@ -146,7 +84,7 @@ describe('S3ResultStorage against s3rver', () => {
     );
 
     // s3rver serves unsigned GETs, so the bucket's own address stands in for a CDN.
-    const direct = storageFor({ publicUrl: `${s3rver.endpoint}/${bucket}` });
+    const direct = storageFor({ publicUrl: `${endpoint()}/${bucket}` });
     const response = await fetch((await direct.url(stored.key)) ?? '');
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(png);
   });
@@ -181,14 +119,12 @@ describe('S3ResultStorage against s3rver', () => {
 
 describe('S3ResultStorage against misbehaving servers', () => {
   it('never sends a request for a malformed key', async () => {
-    let requests = 0;
-    const server = createHttpServer((_request, response) => {
-      requests += 1;
-      response.writeHead(500).end();
-    });
-    const endpoint = await listen(server);
+    const server = await startCountingServer();
     try {
-      const storage = storageFor({ endpoint, presign: { expiresInSeconds: 60 } });
+      const storage = storageFor({
+        endpoint: server.endpoint,
+        presign: { expiresInSeconds: 60 },
+      });
       for (const key of [
         '../x',
         '../../etc/passwd',
@@ -200,20 +136,20 @@ describe('S3ResultStorage against misbehaving servers', () => {
         expect(await storage.open(key)).toBeUndefined();
         expect(await storage.url(key)).toBeUndefined();
       }
-      expect(requests).toBe(0);
+      expect(server.requests()).toBe(0);
       // The same storage does reach the server for a well-formed key.
       await failure(storage.open(validKey));
-      expect(requests).toBeGreaterThan(0);
+      expect(server.requests()).toBeGreaterThan(0);
     } finally {
-      server.close();
+      await server.close();
     }
   });
 
   it('reports a refused connection as a retryable UpstreamError', async () => {
     const server = createTcpServer();
-    const endpoint = await listen(server);
+    const closed = await listenOnLoopback(server);
     await new Promise((resolve) => server.close(resolve));
-    const storage = storageFor({ endpoint });
+    const storage = storageFor({ endpoint: closed });
     const { error } = await failure(storage.save(png, 'image/png'));
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as UpstreamError).message).toBe(
@@ -223,14 +159,9 @@ describe('S3ResultStorage against misbehaving servers', () => {
   });
 
   it('gives up on a server that accepts and never answers within requestTimeoutMs', async () => {
-    const sockets = new Set<Socket>();
-    const server = createTcpServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => {});
-    });
-    const endpoint = await listen(server);
+    const server = await startSilentServer();
     try {
-      const storage = storageFor({ endpoint, requestTimeoutMs: 300 });
+      const storage = storageFor({ endpoint: server.endpoint, requestTimeoutMs: 300 });
       for (const attempt of [
         () => storage.save(png, 'image/png'),
         () => storage.open(validKey),
@@ -243,10 +174,9 @@ describe('S3ResultStorage against misbehaving servers', () => {
         expect(elapsedMs).toBeGreaterThanOrEqual(250);
         expect(elapsedMs).toBeLessThan(2_000);
       }
-      expect(sockets.size).toBeGreaterThan(0);
+      expect(server.connections()).toBeGreaterThan(0);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      server.close();
+      await server.close();
     }
   });
 
@@ -255,9 +185,9 @@ describe('S3ResultStorage against misbehaving servers', () => {
       response.writeHead(200, { 'content-type': 'image/png', 'content-length': '100' });
       response.write(png);
     });
-    const endpoint = await listen(server);
+    const stalling = await listenOnLoopback(server);
     try {
-      const storage = storageFor({ endpoint, requestTimeoutMs: 300 });
+      const storage = storageFor({ endpoint: stalling, requestTimeoutMs: 300 });
       const file = await storage.open(validKey);
       expect(file?.size).toBe(100);
       const { error, elapsedMs } = await failure(

@@ -1,24 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { newJob } from '../../test/support/new-job.js';
 import { QueueFullError } from '../core/errors.js';
-import type { NewJob } from './job.js';
 import { SqliteJobStore } from './sqlite-job-store.js';
 
 const limits = { maxUserQueueSize: 2, maxQueueSize: 100 };
 const worker = 'test-worker';
 const claimOptions = { tiers: ['general'] as const, leaseMs: 60_000, worker };
 const noRetry = { allowed: false, maxAttempts: 1 };
-
-function newJob(userId: string, extra: Partial<NewJob> = {}): NewJob {
-  return {
-    service: 'bot',
-    userId,
-    tier: 'general',
-    kind: 'text2img',
-    lane: 'flux',
-    payload: { prompt: `from ${userId}` },
-    ...extra,
-  };
-}
 
 let store: SqliteJobStore;
 /** The store's clock, in epoch milliseconds; tests move it on by hand. */

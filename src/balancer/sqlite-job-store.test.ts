@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JobTier, NewJob } from './job.js';
+import { newJob } from '../../test/support/new-job.js';
+import type { JobTier } from './job.js';
 import type { JobStore } from './job-store.js';
 import { SqliteJobStore } from './sqlite-job-store.js';
 import { TierSelector } from './tier-selector.js';
@@ -10,18 +11,6 @@ import { TierSelector } from './tier-selector.js';
 const limits = { maxUserQueueSize: 1000, maxQueueSize: 100_000 };
 const worker = 'test-worker';
 const claimOptions = { tiers: ['premium', 'general'] as const, leaseMs: 60_000, worker };
-
-function newJob(userId: string, extra: Partial<NewJob> = {}): NewJob {
-  return {
-    service: 'bot',
-    userId,
-    tier: 'general',
-    kind: 'text2img',
-    lane: 'flux',
-    payload: { prompt: `from ${userId}` },
-    ...extra,
-  };
-}
 
 let store: SqliteJobStore;
 const open = (

@@ -6,15 +6,8 @@ import {
   type JobUpdate,
   type TextUpdate,
 } from '../../src/client/index.js';
-import {
-  type BotGenRelay,
-  botToken,
-  startBotGenRelay,
-} from '../support/start-bot-genrelay.js';
-import {
-  type OpenAIDouble,
-  startOpenAIDouble,
-} from '../upstreams/openai-compatible/openai-compatible-double.js';
+import { type BotGenRelay, botToken } from '../support/start-bot-genrelay.js';
+import { startChatGenRelay } from '../support/start-chat-genrelay.js';
 
 const answer =
   'Once upon a time a small robot learned to paint the sea, one wave after another, ' +
@@ -25,15 +18,11 @@ const answerOnly = (updates: TextUpdate[]) =>
   updates.filter((update) => !update.reasoning);
 
 describe('GeneratorClient: a chat answer as it is written', () => {
-  let openai: OpenAIDouble;
   let relay: BotGenRelay;
   let client: GeneratorClient | undefined;
 
   beforeAll(async () => {
-    openai = await startOpenAIDouble({
-      behaviour: { kind: 'normal', text: answer, reasoning, tokenDelayMs: 15 },
-    });
-    relay = await startBotGenRelay({ a1111: {}, openai });
+    relay = await startChatGenRelay(answer, reasoning);
   });
   afterEach(async () => {
     await client?.close();
@@ -41,7 +30,6 @@ describe('GeneratorClient: a chat answer as it is written', () => {
   });
   afterAll(async () => {
     await relay?.close();
-    await openai?.close();
   });
 
   const connect = async () => {

@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type BotGenRelay,
-  botToken,
-  startBotGenRelay,
-} from '../support/start-bot-genrelay.js';
-import {
-  type OpenAIDouble,
-  startOpenAIDouble,
-} from '../upstreams/openai-compatible/openai-compatible-double.js';
+import { type BotGenRelay, botToken } from '../support/start-bot-genrelay.js';
+import { startChatGenRelay } from '../support/start-chat-genrelay.js';
 import { openRawClient, type RawClient, status, type WireMessage } from './raw-client.js';
 
 const headers = { authorization: `Bearer ${botToken}` };
@@ -50,23 +43,17 @@ function joined(responses: WireMessage[], ofReasoning: boolean): string {
 }
 
 describe('websocket API: a chat answer as it is written', () => {
-  let openai: OpenAIDouble;
   let relay: BotGenRelay;
   let client: RawClient;
 
   beforeAll(async () => {
-    // A token every 15 ms: each is its own write, so each reaches genrelay on its own.
-    openai = await startOpenAIDouble({
-      behaviour: { kind: 'normal', text: answer, reasoning, tokenDelayMs: 15 },
-    });
-    relay = await startBotGenRelay({ a1111: {}, openai });
+    relay = await startChatGenRelay(answer, reasoning);
     client = await openRawClient(relay.genrelay.url, { headers });
     await client.next((message) => message.event === 'ready');
   });
   afterAll(async () => {
     await client?.close();
     await relay?.close();
-    await openai?.close();
   });
 
   it('sends text deltas in order after generating and before ok; they make result.text', async () => {
