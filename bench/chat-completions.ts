@@ -12,9 +12,11 @@ const latencyRequests = Number(process.env.BENCH_LATENCY_REQUESTS ?? 2000);
 const targets = { throughput: 4000, addedP99Ms: 3 };
 
 const folder = await mkdtemp(join(tmpdir(), 'genrelay-bench-'));
+// Node itself with tsx's loader, not `npx tsx`: a wrapper process may exit on SIGTERM
+// without passing it on, leaving the upstream (and this process's sockets to it) alive.
 const upstream = await startProcess(
-  'npx',
-  ['tsx', 'bench/mock-upstream.ts'],
+  process.execPath,
+  ['--import', 'tsx', 'bench/mock-upstream.ts'],
   /ready (\S+)/,
 );
 let genrelay: Awaited<ReturnType<typeof startProcess>> | undefined;
