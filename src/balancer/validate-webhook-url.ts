@@ -1,6 +1,5 @@
-import { isIP } from 'node:net';
 import { InvalidRequestError } from '../core/errors.js';
-import { isPrivateAddress } from '../http/private-address.js';
+import { outboundUrlRefusal } from '../http/outbound-url-refusal.js';
 
 const maxUrlLength = 2048;
 
@@ -27,16 +26,13 @@ export function validateWebhookUrl(
   }
   const parsed = URL.canParse(url) ? new URL(url) : undefined;
   if (parsed === undefined) throw invalid('the webhook URL is not a valid URL');
-  const scheme = parsed.protocol.slice(0, -1);
-  if (scheme !== 'https' && !(allowPrivate && scheme === 'http')) {
+  const refusal = outboundUrlRefusal(parsed, allowPrivate);
+  if (refusal?.reason === 'scheme')
+    throw invalid(`the webhook URL must use ${refusal.allowed}, not ${refusal.scheme}`);
+  if (refusal?.reason === 'private') {
     throw invalid(
-      `the webhook URL must use ${allowPrivate ? 'http or https' : 'https'}, not ${scheme}`,
+      `the webhook URL points to ${refusal.hostname}, which is not a public address`,
     );
-  }
-  // IP literals never reach the connect-time lookup, so they are judged here.
-  const hostname = parsed.hostname.replace(/^\[|\]$/g, '');
-  if (!allowPrivate && isIP(hostname) !== 0 && isPrivateAddress(hostname)) {
-    throw invalid(`the webhook URL points to ${hostname}, which is not a public address`);
   }
   return parsed;
 }

@@ -141,7 +141,7 @@ describe('fetchImage from a URL', () => {
     const local = await rejection(
       fetchImage({ kind: 'url', url: 'file:///etc/passwd' }, trusted),
     );
-    expect(local.message).toMatch(/must use https, not file/);
+    expect(local.message).toMatch(/must use http or https, not file/);
     await rejection(fetchImage({ kind: 'url', url: 'not a url' }));
   });
 

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { GenRelayError, InvalidRequestError } from '../core/errors.js';
 import type { GenerationRequest } from '../core/generation-request.js';
 import { detectImageType, mergeMedia, parseDataUri } from '../core/media.js';
@@ -6,7 +5,7 @@ import type { ImageSource } from '../core/message.js';
 import { concatBytes } from './concat-bytes.js';
 import { defaultHttpClient } from './default-http-client.js';
 import { createHttpClient, type HttpClient } from './http-client.js';
-import { isPrivateAddress } from './private-address.js';
+import { outboundUrlRefusal } from './outbound-url-refusal.js';
 import { publicAddressLookup } from './public-address-lookup.js';
 
 export interface FetchImageOptions {
@@ -166,13 +165,13 @@ async function download(
   const allowPrivate = options.allowPrivateAddresses === true;
   const url = URL.canParse(address) ? new URL(address) : undefined;
   if (url === undefined) throw invalid('the image URL is not a valid URL');
-  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) {
-    throw invalid(`the image URL must use https, not ${url.protocol.slice(0, -1)}`);
-  }
-  // IP literals never reach the connect-time lookup, so they are judged here.
-  const hostname = url.hostname.replace(/^\[|\]$/g, '');
-  if (!allowPrivate && isIP(hostname) !== 0 && isPrivateAddress(hostname)) {
-    throw invalid(`the image URL points to ${hostname}, which is not a public address`);
+  const refusal = outboundUrlRefusal(url, allowPrivate);
+  if (refusal?.reason === 'scheme')
+    throw invalid(`the image URL must use ${refusal.allowed}, not ${refusal.scheme}`);
+  if (refusal?.reason === 'private') {
+    throw invalid(
+      `the image URL points to ${refusal.hostname}, which is not a public address`,
+    );
   }
   const http = options.http ?? (allowPrivate ? defaultHttpClient() : publicClient());
   try {

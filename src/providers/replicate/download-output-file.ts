@@ -1,9 +1,8 @@
-import { isIP } from 'node:net';
 import { GenRelayError, UpstreamError } from '../../core/errors.js';
 import { concatBytes } from '../../http/concat-bytes.js';
 import { ensureOk, type UpstreamContext } from '../../http/error-from-response.js';
 import { createHttpClient, type HttpClient } from '../../http/http-client.js';
-import { isPrivateAddress } from '../../http/private-address.js';
+import { outboundUrlRefusal } from '../../http/outbound-url-refusal.js';
 import { publicAddressLookup } from '../../http/public-address-lookup.js';
 import type { UpstreamName } from '../upstream-json.js';
 
@@ -47,15 +46,12 @@ export async function downloadOutputFile(
     });
   const address = URL.canParse(url) ? new URL(url) : undefined;
   if (address === undefined) throw refused(`${url.slice(0, 80)} is not a valid URL`);
-  const { protocol, host } = address;
-  if (protocol !== 'https:' && !(options.allowPrivate && protocol === 'http:')) {
-    throw refused(`at ${host} must use https, not ${protocol.slice(0, -1)}`);
-  }
-  // IP literals never reach the connect-time lookup, so they are judged here.
-  const hostname = address.hostname.replace(/^\[|\]$/g, '');
-  if (!options.allowPrivate && isIP(hostname) !== 0 && isPrivateAddress(hostname)) {
-    throw refused(`at ${hostname} is not on a public address`);
-  }
+  const { host } = address;
+  const refusal = outboundUrlRefusal(address, options.allowPrivate === true);
+  if (refusal?.reason === 'scheme')
+    throw refused(`at ${host} must use ${refusal.allowed}, not ${refusal.scheme}`);
+  if (refusal?.reason === 'private')
+    throw refused(`at ${refusal.hostname} is not on a public address`);
   try {
     const response = await options.http.request({
       url: address,
