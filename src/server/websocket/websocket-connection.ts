@@ -3,6 +3,7 @@ import { type RawData, WebSocket } from 'ws';
 import {
   AuthenticationError,
   InvalidRequestError,
+  RateLimitError,
   toGenRelayError,
 } from '../../core/errors.js';
 import type { WebsocketServerMessage } from '../../core/websocket-server-message.js';
@@ -47,6 +48,8 @@ export class WebsocketConnection {
   private alive = true;
   private authTimer: NodeJS.Timeout | undefined;
   private readonly life = new AbortController();
+  /** Requests being admitted now, bounded by `maxPendingRequests`. */
+  private pending = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -211,9 +214,25 @@ export class WebsocketConnection {
   }
 
   private request(message: RequestMessage, jobs: FollowedJobs): void {
+    // Admitting takes a store write and maybe a moderation call: a client that sends
+    // faster than they answer is told to slow down instead of piling them up.
+    const { maxPendingRequests } = this.options.settings;
+    if (this.pending >= maxPendingRequests) {
+      this.replyError(
+        new RateLimitError(
+          `At most ${maxPendingRequests} requests of a connection are admitted at once (websocket.maxPendingRequests): send more once they are answered`,
+        ),
+        { requestId: message.request_id, serviceInfo: message.service_info },
+      );
+      return;
+    }
     // A request without an id gets one, so it can be canceled by id on this connection.
     const requestId = message.request_id ?? randomUUID();
-    jobs.admitting(requestId, this.submit(message, requestId, jobs));
+    this.pending++;
+    const admitted = this.submit(message, requestId, jobs).finally(() => {
+      this.pending--;
+    });
+    jobs.admitting(requestId, admitted);
   }
 
   private async submit(

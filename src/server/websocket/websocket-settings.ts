@@ -16,6 +16,11 @@ export const websocketSettingsSchema = z.strictObject({
     .int()
     .nonnegative()
     .default(8 * 1024 * 1024),
+  /**
+   * Requests of one connection being admitted at once (moderated, stored); one more gets a
+   * `rate_limited` error reply until the answers catch up. A queued job no longer counts.
+   */
+  maxPendingRequests: z.number().int().positive().default(64),
   /** Largest message a client may send (a larger one closes the connection, 1009). */
   maxMessageBytes: z
     .number()
