@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestLane } from '../../test/support/counted-lane.js';
 import { testBalancer } from '../../test/support/test-balancer.js';
@@ -142,5 +145,30 @@ describe('Balancer', () => {
     ).rejects.toMatchObject({
       code: 'not_found',
     });
+  });
+
+  it('tells a job submitted before a restart its place when it is followed again', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'genrelay-balancer-'));
+    try {
+      const path = join(folder, 'jobs.sqlite');
+      // No slot: the job stays queued, as it would when the process stopped.
+      const noSlot = { ...blocking, slots: 0 };
+      const before = testBalancer({ lane: noSlot, path });
+      const { job: submitted } = await before.balancer.submit(job('ann'));
+      await before.store.close();
+      ({ balancer, store } = testBalancer({ lane: noSlot, path }));
+      // Following it as an idempotent resubmit does: with the job in hand.
+      const events = await balancer.subscribe(
+        submitted.id,
+        'bot',
+        AbortSignal.timeout(300),
+        submitted,
+      );
+      expect(await collect(events)).toContainEqual(
+        expect.objectContaining({ type: 'queued', position: 0 }),
+      );
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -224,13 +224,15 @@ export class Balancer {
     const { events, watcher } = this.parts;
     const job =
       known?.id === id && known.service === service ? known : await this.get(id, service);
-    if (!events.has(id)) {
+    const unheard = !events.has(id);
+    if (unheard) {
       if (finalStates.includes(job.state)) return storedEvents(job);
       events.publish(id, { type: 'state', state: job.state, attempt: job.attempts });
     }
     const subscription = events.subscribe(id, signal);
-    // A job just submitted was told its place already; a late subscriber hears it fresh.
-    if (known === undefined) await watcher.publish(id);
+    // A job just submitted here was told its place already; a late subscriber, or one to a
+    // job this process has no events of (submitted before a restart), hears it fresh.
+    if (known === undefined || unheard) await watcher.publish(id);
     return subscription;
   }
 }
