@@ -55,6 +55,39 @@ async function measure(path: string) {
   }
 }
 
+/**
+ * Microseconds per queue position (counted on every submit and every ETA refresh) with
+ * 1,000 users waiting, after `goneUsers` other users each had a job that ran: their rows
+ * stay, to remember their turn, and must not make positions slower.
+ */
+async function positionMicroseconds(path: string, goneUsers: number) {
+  const store = new SqliteJobStore({ path, maxUserRunning: 1 });
+  const job = (userId: string) => ({
+    service: 'bench',
+    userId,
+    tier: 'general' as const,
+    kind: 'text2img' as const,
+    lane: 'flux',
+    payload: { prompt: 'a red fox', steps: 28 },
+  });
+  try {
+    const options = { leaseMs: 60_000, worker: 'bench', tiers: ['general' as const] };
+    for (let index = 0; index < goneUsers; index++) {
+      await store.submit(job(`gone-${index}`), limits);
+      const claimed = await store.claim('flux', options);
+      if (claimed !== undefined) await store.complete(claimed.id, 'bench', null);
+    }
+    const waiting: string[] = [];
+    for (let index = 0; index < users; index++)
+      waiting.push((await store.submit(job(`user-${index}`), limits)).job.id);
+    const started = performance.now();
+    for (const id of waiting) await store.position(id);
+    return ((performance.now() - started) * 1000) / waiting.length;
+  } finally {
+    await store.close();
+  }
+}
+
 type Row = [store: string, submits: string, dispatches: string, notes: string];
 
 const figure = (value: number) => Math.round(value).toLocaleString('en');
@@ -85,6 +118,9 @@ const folder = await mkdtemp(join(tmpdir(), 'genrelay-scheduler-'));
 try {
   const disk = await measure(join(folder, 'jobs.sqlite'));
   const memory = await measure(':memory:');
+  const goneUsers = 100_000;
+  const fresh = await positionMicroseconds(join(folder, 'fresh.sqlite'), 0);
+  const aged = await positionMicroseconds(join(folder, 'aged.sqlite'), goneUsers);
   const bullmq = await bullmqBaseline({
     jobCount,
     users,
@@ -119,6 +155,11 @@ try {
       '| --- | --- | --- | --- |',
       ...rows.map((row) => `| ${row.join(' | ')} |`),
     ].join('\n'),
+  );
+  console.log(
+    `queue position (on every submit and ETA refresh), SQLite file, ${users} users waiting: ` +
+      `${fresh.toFixed(0)} µs; after ${goneUsers.toLocaleString('en')} other users came and ` +
+      `went: ${aged.toFixed(0)} µs`,
   );
 } finally {
   await rm(folder, { recursive: true, force: true });
