@@ -76,4 +76,32 @@ describe('JobEvents', () => {
       { type: 'state', state: 'succeeded' },
     ]);
   });
+
+  it('keeps only the latest preview and step while a job runs, and no preview once it ended', async () => {
+    const events = new JobEvents({ retentionMs: 1000, maxHistory: 200 });
+    const preview = (step: number) => ({
+      type: 'image-preview' as const,
+      data: new Uint8Array(100_000).fill(step),
+      mediaType: 'image/png',
+    });
+    events.publish('j', { type: 'state', state: 'running' });
+    for (let step = 1; step <= 50; step++) {
+      events.publish('j', { type: 'progress', step, total: 50 });
+      events.publish('j', preview(step));
+    }
+    const late = new AbortController();
+    late.abort();
+    expect(await collect(events.subscribe('j', late.signal))).toEqual([
+      { type: 'state', state: 'running' },
+      { type: 'progress', step: 50, total: 50 },
+      preview(50),
+    ]);
+    events.publish('j', { type: 'state', state: 'succeeded' });
+    events.end('j');
+    expect(await collect(events.subscribe('j', late.signal))).toEqual([
+      { type: 'state', state: 'running' },
+      { type: 'progress', step: 50, total: 50 },
+      { type: 'state', state: 'succeeded' },
+    ]);
+  });
 });

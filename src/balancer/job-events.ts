@@ -60,9 +60,10 @@ export class JobEvents {
   publish(jobId: string, event: JobEvent): void {
     const channel = this.channel(jobId);
     if (channel.ended) return;
-    // A new place in the queue replaces the old: a late subscriber needs only the latest.
-    if (event.type === 'queued') {
-      const index = channel.history.findLastIndex((kept) => kept.type === 'queued');
+    // A new place in the queue, step or preview replaces the one before: a late subscriber
+    // needs where the job stands, and a preview can weigh hundreds of kilobytes.
+    if (isTransient(event)) {
+      const index = channel.history.findLastIndex((kept) => kept.type === event.type);
       if (index !== -1) channel.history.splice(index, 1);
     }
     // Text joins the text before it in the history, so a long answer takes one entry and a
@@ -90,10 +91,14 @@ export class JobEvents {
     return jobs;
   }
 
-  /** Marks the job's events complete; they are forgotten after the retention time. */
+  /**
+   * Marks the job's events complete; they are forgotten after the retention time. Until
+   * then they keep how it went, less its last preview: a late subscriber wants the images.
+   */
   end(jobId: string): void {
     const channel = this.channel(jobId);
     channel.ended = true;
+    channel.history = channel.history.filter((event) => event.type !== 'image-preview');
     for (const listener of channel.listeners) listener.wake();
     channel.listeners.clear();
     channel.expiry = setTimeout(

@@ -132,13 +132,18 @@ describe('the native jobs API', () => {
       },
       error: null,
     });
-    // A late subscriber (within the event retention) is told the job's story again; only
-    // the latest place in the queue is kept, so `queued` events may differ.
+    // A late subscriber (within the event retention) is told the job's story again, with
+    // only the latest place in the queue and step, and no preview (the images are there).
     const late = await bot.events(id);
     expect(late.map(({ data }) => data.state).filter(Boolean)).toContain('succeeded');
+    const transient = ['queued', 'progress', 'image-preview'];
     const settled = (list: typeof events) =>
-      list.filter(({ event }) => event !== 'queued');
+      list.filter(({ event }) => !transient.includes(event));
     expect(settled(late)).toEqual(settled(events));
+    expect(late.filter(({ event }) => event === 'progress')).toEqual([
+      events.findLast(({ event }) => event === 'progress'),
+    ]);
+    expect(late.some(({ event }) => event === 'image-preview')).toBe(false);
   });
 
   it('names the bad field, and stores nothing', async () => {

@@ -29,14 +29,27 @@ export function makePng(width: number, height: number, rgb = DEFAULT_COLOUR): Ui
   return png;
 }
 
-function encodePng(width: number, height: number, [red, green, blue]: Rgb): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // colour type: truecolour RGB
-  // compression, filter and interlace methods stay 0
+/**
+ * A valid RGB PNG of pseudo-random pixels from `seed`: as large as a PNG of that size
+ * gets, for tests that need weight on the wire. Not cached.
+ */
+export function makeNoisePng(width: number, height: number, seed: number): Uint8Array {
+  assertDimension('width', width);
+  assertDimension('height', height);
+  const rowLength = 1 + width * 3;
+  const pixels = Buffer.alloc(rowLength * height);
+  let state = seed >>> 0 || 1;
+  for (let offset = 0; offset < pixels.length; offset++) {
+    // xorshift32: fast, and nothing for deflate to squeeze.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    pixels[offset] = offset % rowLength === 0 ? 0 : state & 0xff;
+  }
+  return pngOf(width, height, pixels);
+}
 
+function encodePng(width: number, height: number, [red, green, blue]: Rgb): Buffer {
   // Each scanline is a filter byte (0: none) followed by the row's pixels.
   const rowLength = 1 + width * 3;
   const row = Buffer.alloc(rowLength);
@@ -47,7 +60,17 @@ function encodePng(width: number, height: number, [red, green, blue]: Rgb): Buff
   }
   const pixels = Buffer.alloc(rowLength * height);
   for (let line = 0; line < height; line++) row.copy(pixels, line * rowLength);
+  return pngOf(width, height, pixels);
+}
 
+/** The PNG of raw scanlines (each a filter byte, then RGB pixels). */
+function pngOf(width: number, height: number, pixels: Buffer): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // colour type: truecolour RGB
+  // compression, filter and interlace methods stay 0
   return Buffer.concat([
     SIGNATURE,
     chunk('IHDR', header),

@@ -10,12 +10,15 @@ import { openRawClient, status } from './raw-client.js';
 
 const headers = { authorization: `Bearer ${botToken}` };
 
-/** genrelay with one AUTOMATIC1111 double that makes a preview every step. */
+/**
+ * genrelay with one AUTOMATIC1111 double that makes a preview every step, of random
+ * pixels, so each weighs what a real one does (a 1024² job's is about 65 kB in base64).
+ */
 function withGenRelay(websocket: Record<string, unknown>) {
   let relay: BotGenRelay | undefined;
   beforeAll(async () => {
     relay = await startBotGenRelay({
-      a1111: { stepDelayMs: 10, previewEvery: 1 },
+      a1111: { stepDelayMs: 10, previewEvery: 1, noisyPreviews: true },
       config: { websocket },
     });
   });

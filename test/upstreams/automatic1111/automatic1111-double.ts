@@ -34,6 +34,8 @@ export interface Automatic1111DoubleOptions {
   advanceOnPoll?: boolean;
   /** `show_progress_every_n_steps`: a preview every this many steps; 0 for none. Default 2. */
   previewEvery?: number;
+  /** Previews of random pixels, as heavy as real ones (flat grey by default). */
+  noisyPreviews?: boolean;
   samplers?: string[];
   /**
    * Whether `/sdapi/v1/progress` names the running job's task in `current_task` (its
@@ -79,6 +81,7 @@ export async function startAutomatic1111Double(
     samplers: options.samplers ?? defaultSamplers,
     stepDelayMs: options.advanceOnPoll ? undefined : (options.stepDelayMs ?? 5),
     previewEvery: options.previewEvery ?? 2,
+    noisyPreviews: options.noisyPreviews ?? false,
     life: life.signal,
   };
   const settings = {

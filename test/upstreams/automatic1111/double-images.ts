@@ -1,4 +1,4 @@
-import { makePng, type Rgb } from '../png.js';
+import { makeNoisePng, makePng, type Rgb } from '../png.js';
 
 /**
  * The images the double draws, exported so tests can compare bytes exactly (as plain
@@ -14,8 +14,20 @@ export function generatedImage(width: number, height: number, seed: number): Uin
   return new Uint8Array(makePng(width, height, seedColour(seed)));
 }
 
-/** The in-progress image at a step: an eighth of the size, as the cheap approximation is. */
-export function previewImage(width: number, height: number, step: number): Uint8Array {
+/**
+ * The in-progress image at a step: an eighth of the size, as the cheap approximation is;
+ * `noisy`, of random pixels, so it weighs what a real preview does on the wire.
+ */
+export function previewImage(
+  width: number,
+  height: number,
+  step: number,
+  noisy = false,
+): Uint8Array {
+  if (noisy)
+    return new Uint8Array(
+      makeNoisePng(Math.max(1, width >> 3), Math.max(1, height >> 3), step),
+    );
   const shade = Math.min(255, step * 10);
   const preview = makePng(Math.max(1, width >> 3), Math.max(1, height >> 3), [
     shade,

@@ -23,6 +23,8 @@ export interface GenerationEnvironment {
   stepDelayMs: number | undefined;
   /** `show_progress_every_n_steps`; 0 makes no previews. */
   previewEvery: number;
+  /** Previews of random pixels, as heavy as real ones, instead of flat grey. */
+  noisyPreviews: boolean;
   /** Aborted when the double goes down or closes: running jobs die with it. */
   life: AbortSignal;
 }
@@ -81,7 +83,12 @@ export async function runGeneration(
         if (state.interrupted) break;
         state.samplingStep = step;
         if (environment.previewEvery > 0 && step % environment.previewEvery === 0) {
-          state.currentImage = previewImage(width, height, step);
+          state.currentImage = previewImage(
+            width,
+            height,
+            step,
+            environment.noisyPreviews,
+          );
         }
       }
       // Decoding the latents takes a moment too; an interrupted batch is decoded as well.
