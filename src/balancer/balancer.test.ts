@@ -13,8 +13,10 @@ import type { SqliteJobStore } from './sqlite-job-store.js';
 let store: SqliteJobStore;
 let balancer: Balancer;
 
-function setUp(executor: TestLane) {
+/** A started balancer whose one lane is `executor`. */
+async function setUp(executor: TestLane) {
   ({ balancer, store } = testBalancer({ lane: executor }));
+  await balancer.start();
   return balancer;
 }
 
@@ -51,7 +53,7 @@ afterEach(async () => {
 
 describe('Balancer', () => {
   it('admits a job, tells its position, runs it, and streams its events to its service', async () => {
-    const balancer = setUp({
+    const balancer = await setUp({
       slots: 1,
       async *run() {
         yield { type: 'text', delta: 'done' };
@@ -80,7 +82,7 @@ describe('Balancer', () => {
   });
 
   it('applies the default cap, a per-request cap, and refuses one above the ceiling', async () => {
-    const balancer = setUp(blocking);
+    const balancer = await setUp(blocking);
     await balancer.submit(job('ann'));
     await balancer.submit(job('ann'));
     await balancer.submit(job('ann'));
@@ -101,7 +103,7 @@ describe('Balancer', () => {
   });
 
   it('returns the earlier job for a repeated request id, without queueing it twice', async () => {
-    const balancer = setUp(blocking);
+    const balancer = await setUp(blocking);
     const first = await balancer.submit(job('ann', { requestId: 'r1' }));
     const again = await balancer.submit(job('ann', { requestId: 'r1' }));
     expect(again).toMatchObject({ created: false, job: { id: first.job.id } });
@@ -109,7 +111,7 @@ describe('Balancer', () => {
   });
 
   it('cancels a queued job and a running one, each ending its events', async () => {
-    const balancer = setUp(blocking);
+    const balancer = await setUp(blocking);
     const running = await balancer.submit(job('ann'));
     const queued = await balancer.submit(job('ann'));
     const runningEvents = collect(
@@ -132,7 +134,7 @@ describe('Balancer', () => {
   });
 
   it('hides a job from every other service', async () => {
-    const balancer = setUp(blocking);
+    const balancer = await setUp(blocking);
     const submitted = await balancer.submit(job('ann'));
     await expect(balancer.get(submitted.job.id, 'other')).rejects.toMatchObject({
       code: 'not_found',

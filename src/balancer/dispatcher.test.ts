@@ -35,14 +35,17 @@ const newJob = (userId: string, payload: NewJob['payload'] = {}): NewJob => ({
 let store: SqliteJobStore;
 let dispatcher: Dispatcher;
 
-/** A dispatcher on the current store with test settings; `lane` says what runs each lane. */
-function dispatcherFor(
+/**
+ * A dispatcher on the current store with test settings, started unless `start` is false;
+ * `lane` says what runs each lane.
+ */
+async function dispatcherFor(
   events: JobEvents,
   storage: ResultStorage,
   lane: DispatcherOptions['lane'],
-  options: { maxAttempts?: number; attemptTimeoutMs?: number } = {},
-): Dispatcher {
-  return new Dispatcher({
+  options: { maxAttempts?: number; attemptTimeoutMs?: number; start?: boolean } = {},
+): Promise<Dispatcher> {
+  const started = new Dispatcher({
     store,
     events,
     storage,
@@ -55,9 +58,11 @@ function dispatcherFor(
     soleWorker: true,
     durations: new DurationStats({ initial: () => ({ msPerWork: 100, workPerJob: 1 }) }),
   });
+  if (options.start !== false) await started.start();
+  return started;
 }
 
-function setUp(
+async function setUp(
   executor: TestLane,
   options: { maxAttempts?: number; attemptTimeoutMs?: number } = {},
 ) {
@@ -65,7 +70,7 @@ function setUp(
   const lane = countedLane(executor);
   const events = new JobEvents({ retentionMs: 10_000, maxHistory: 100 });
   const storage = memoryStorage();
-  dispatcher = dispatcherFor(
+  dispatcher = await dispatcherFor(
     events,
     storage,
     (name) => (name === 'gpu' ? lane : undefined),
@@ -96,7 +101,7 @@ afterEach(async () => {
 
 describe('Dispatcher', () => {
   it('runs a job, streams its parts, stores its images and records the result', async () => {
-    const { events, storage } = setUp({
+    const { events, storage } = await setUp({
       slots: 1,
       async *run() {
         yield { type: 'progress', fraction: 0.5 };
@@ -139,7 +144,7 @@ describe('Dispatcher', () => {
   });
 
   it('fails the jobs of a lane nothing runs instead of letting them wait', async () => {
-    const { events } = setUp({ slots: 1, async *run() {} });
+    const { events } = await setUp({ slots: 1, async *run() {} });
     const { job, events: received } = await submitAndWait(events, {
       ...newJob('ann'),
       lane: 'nowhere',
@@ -151,7 +156,7 @@ describe('Dispatcher', () => {
   it('never runs more jobs of a lane at once than it has slots', async () => {
     let running = 0;
     let most = 0;
-    const { events } = setUp({
+    const { events } = await setUp({
       slots: 2,
       async *run() {
         running++;
@@ -179,7 +184,7 @@ describe('Dispatcher', () => {
 
   it('retries a retryable failure, then fails with the error of every attempt', async () => {
     let calls = 0;
-    const { events } = setUp(
+    const { events } = await setUp(
       {
         slots: 1,
         // biome-ignore lint/correctness/useYield: it fails before yielding anything.
@@ -216,7 +221,7 @@ describe('Dispatcher', () => {
 
   it('fails a request error at once, without retrying', async () => {
     let calls = 0;
-    const { events } = setUp({
+    const { events } = await setUp({
       slots: 1,
       // biome-ignore lint/correctness/useYield: it fails before yielding anything.
       async *run() {
@@ -231,7 +236,7 @@ describe('Dispatcher', () => {
 
   it('aborts an attempt that outlives its bound, and tries again', async () => {
     let calls = 0;
-    const { events } = setUp(
+    const { events } = await setUp(
       {
         slots: 1,
         async *run(_job, signal) {
@@ -260,7 +265,7 @@ describe('Dispatcher', () => {
 
   it('cancels a running job: its executor sees the abort', async () => {
     let aborted = false;
-    const { events } = setUp({
+    const { events } = await setUp({
       slots: 1,
       async *run(_job, signal): AsyncGenerator<StreamPart> {
         yield { type: 'progress', fraction: 0.1 };
@@ -292,7 +297,7 @@ describe('Dispatcher', () => {
 
   it('leaves running jobs to the next start when it stops, which runs them again', async () => {
     let started = 0;
-    setUp({
+    await setUp({
       slots: 1,
       async *run(_job, signal) {
         started++;
@@ -364,7 +369,7 @@ describe('Dispatcher across lanes', () => {
         },
       }),
     };
-    dispatcher = dispatcherFor(
+    dispatcher = await dispatcherFor(
       events,
       memoryStorage(),
       (name) => lanes[name as keyof typeof lanes],
@@ -387,7 +392,7 @@ describe('Dispatcher across lanes', () => {
 
 describe('Dispatcher results', () => {
   it('keeps an image the upstream only names by URL in the result, by that URL', async () => {
-    const { events, storage } = setUp({
+    const { events, storage } = await setUp({
       slots: 1,
       async *run() {
         yield {
@@ -416,7 +421,7 @@ describe('Dispatcher results', () => {
 
 describe('Dispatcher when a lane cannot be looked up', () => {
   it('keeps the jobs and tries again when the route lookup fails for a while', async () => {
-    const { events } = setUp({
+    const { events } = await setUp({
       slots: 1,
       async *run() {
         yield { type: 'text', delta: 'ran' };
@@ -439,9 +444,34 @@ describe('Dispatcher when a lane cannot be looked up', () => {
       },
     };
     await dispatcher.stop();
-    dispatcher = dispatcherFor(events, memoryStorage(), () => flaky);
+    dispatcher = await dispatcherFor(events, memoryStorage(), () => flaky);
     const { job } = await submitAndWait(events, newJob('ann'));
     expect(lookups).toBeGreaterThanOrEqual(2);
     expect(job).toMatchObject({ state: 'succeeded', attempts: 1 });
+  });
+
+  it('starts nothing before start has recovered what a stopped process left', async () => {
+    await setUp({ slots: 1, async *run() {} });
+    await dispatcher.stop();
+    const events = new JobEvents({ retentionMs: 1000, maxHistory: 10 });
+    const lane = countedLane({
+      slots: 1,
+      async *run() {
+        yield { type: 'text', delta: 'ran' };
+      },
+    });
+    dispatcher = await dispatcherFor(events, memoryStorage(), () => lane, {
+      start: false,
+    });
+    const { job } = await store.submit(newJob('ann'), limits);
+    // A submit's wake before start only notes the lane: with a sole worker, start requeues
+    // every running job, so a job started now would run twice.
+    await dispatcher.wake('gpu');
+    expect((await store.get(job.id))?.state).toBe('queued');
+    await dispatcher.start();
+    await expect
+      .poll(async () => (await store.get(job.id))?.state, { timeout: 5000 })
+      .toBe('succeeded');
+    expect((await store.get(job.id))?.attempts).toBe(1);
   });
 });

@@ -85,6 +85,11 @@ export class Dispatcher {
   private readonly lanes = new Set<string>();
   private readonly logger: Logger;
   private renewal: NodeJS.Timeout | undefined;
+  /**
+   * Nothing starts before `start()` has recovered what a stopped process left: with a
+   * sole worker it requeues every running job, so one started before would run twice.
+   */
+  private started = false;
   private stopped = false;
 
   constructor(private readonly options: DispatcherOptions) {
@@ -102,6 +107,7 @@ export class Dispatcher {
       this.logger.info({ recovered }, 'requeued jobs left running by a stopped process');
     this.renewal = setInterval(() => void this.renewLeases(), this.options.leaseMs / 3);
     this.renewal.unref();
+    this.started = true;
     for (const lane of await this.options.store.queuedLanes()) void this.wake(lane);
   }
 
@@ -125,6 +131,8 @@ export class Dispatcher {
   wake(lane: string): Promise<void> {
     if (this.stopped) return Promise.resolve();
     this.lanes.add(lane);
+    // Before start, the lane is only noted: start wakes every lane with queued jobs.
+    if (!this.started) return Promise.resolve();
     const current = this.filling.get(lane);
     if (current !== undefined) {
       // One filler per lane; it looks again before it stops.
