@@ -6,6 +6,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { recordingLogger } from '../../test/support/recording-logger.js';
 import {
   InvalidRequestError,
   PayloadTooLargeError,
@@ -68,17 +69,6 @@ afterEach(async () => {
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
-
-function recordingLogger(): Logger & { warnings: string[] } {
-  const warnings: string[] = [];
-  return {
-    warnings,
-    debug() {},
-    info() {},
-    warn: (_object, message) => void warnings.push(message ?? ''),
-    error() {},
-  };
-}
 
 /** A sender on loopback (private URLs allowed unless said otherwise) and its results. */
 function start(settings: Record<string, unknown> = {}, logger?: Logger) {

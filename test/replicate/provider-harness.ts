@@ -4,6 +4,7 @@ import type { StreamPart } from '../../src/core/stream-part.js';
 import { createHttpClient, type HttpClientOptions } from '../../src/http/http-client.js';
 import { ReplicateProvider } from '../../src/providers/replicate/replicate-provider.js';
 import { replicateSettingsSchema } from '../../src/providers/replicate/replicate-settings.js';
+import { recordingLogger } from '../support/recording-logger.js';
 import type { ReplicateDouble } from '../upstreams/replicate/replicate-double.js';
 
 /** What a run of the provider gave: the parts with their arrival times, and any error. */
@@ -12,19 +13,6 @@ export interface Outcome {
   arrivals: number[];
   error: unknown;
   elapsedMs: number;
-}
-
-/** A logger that keeps its warnings, to check what the provider complained about. */
-export function recordingLogger(): Logger & { warnings: string[] } {
-  const warnings: string[] = [];
-  const ignore = () => {};
-  return {
-    warnings,
-    debug: ignore,
-    info: ignore,
-    warn: (_object, message) => void warnings.push(message ?? ''),
-    error: ignore,
-  };
 }
 
 export interface HarnessOptions {

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { recordingLogger } from '../../../test/support/recording-logger.js';
 import {
   type OpenAIDouble,
   startOpenAIDouble,
@@ -58,17 +59,6 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
-}
-
-function recordingLogger(): Logger & { warnings: string[] } {
-  const warnings: string[] = [];
-  return {
-    warnings,
-    debug() {},
-    info() {},
-    warn: (_object, message) => void warnings.push(message ?? ''),
-    error() {},
-  };
 }
 
 describe('Moderator word list', () => {

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   chat,
   createHarness,
-  recordingLogger,
   run,
   textOf,
 } from '../../../test/replicate/provider-harness.js';
+import { recordingLogger } from '../../../test/support/recording-logger.js';
 import {
   type ReplicateDouble,
   startReplicateDouble,
