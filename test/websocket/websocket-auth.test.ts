@@ -118,12 +118,13 @@ describe('websocket API: authentication', () => {
     expect(closed.reason).toContain('200 ms');
   });
 
-  it('answers 404 to an upgrade on any other path', async () => {
+  /** What the server answers a raw upgrade request to `target`. */
+  const upgradeAnswer = (target: string) => {
     const { port } = new URL(genrelay.url);
-    const answer = await new Promise<string>((resolve, reject) => {
+    return new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1', () =>
         socket.write(
-          'GET /v1/elsewhere HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          `GET ${target} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
             'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
         ),
       );
@@ -134,7 +135,16 @@ describe('websocket API: authentication', () => {
       socket.on('close', () => resolve(text));
       socket.on('error', reject);
     });
-    expect(answer.startsWith('HTTP/1.1 404')).toBe(true);
+  };
+
+  it('answers 404 to an upgrade on any other path', async () => {
+    expect((await upgradeAnswer('/v1/elsewhere')).startsWith('HTTP/1.1 404')).toBe(true);
+  });
+
+  it('answers 404 to an upgrade whose target is no URL, and stays up', async () => {
+    expect((await upgradeAnswer('http://[/v1/ws')).startsWith('HTTP/1.1 404')).toBe(true);
+    const models = await fetch(`${genrelay.url}/v1/models`);
+    expect(models.status).toBeLessThan(500);
   });
 });
 

@@ -18,7 +18,11 @@ const devoidPath = /^\/ws\/([\w.-]+)\/?$/;
 export function upgradeCredentials(
   request: IncomingMessage,
 ): UpgradeCredentials | undefined {
-  const path = new URL(request.url ?? '/', 'http://server').pathname;
+  const target = request.url ?? '/';
+  // Node's parser lets request lines through that URL cannot read (`GET http://[/v1/ws`):
+  // such an upgrade is for no path of ours, and must not throw in the upgrade listener.
+  if (!URL.canParse(target, 'http://server')) return undefined;
+  const path = new URL(target, 'http://server').pathname;
   const devoid = devoidPath.exec(path);
   if (devoid === null && path !== '/v1/ws' && path !== '/v1/ws/') return undefined;
   const header = request.headers.authorization?.trim();
