@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TestLane } from '../../test/support/counted-lane.js';
 import { testBalancer } from '../../test/support/test-balancer.js';
 import type { StreamPart } from '../core/stream-part.js';
@@ -131,6 +131,23 @@ describe('Balancer', () => {
       state: 'canceled',
     });
     expect((await runningEvents).at(-1)).toEqual({ type: 'state', state: 'canceled' });
+  });
+
+  it('tells the end of a canceled job once, however often it is canceled', async () => {
+    const balancer = await setUp(blocking);
+    const ended: string[] = [];
+    balancer.onFinished({ wants: () => true, finished: (job) => ended.push(job.state) });
+    await balancer.submit(job('ann'));
+    const queued = await balancer.submit(job('ann'));
+    for (let time = 0; time < 3; time++) {
+      expect(await balancer.cancel(queued.job.id, 'bot')).toMatchObject({
+        state: 'canceled',
+      });
+    }
+    await vi.waitFor(() => expect(ended).toEqual(['canceled']));
+    // Nothing more is on its way.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ended).toEqual(['canceled']);
   });
 
   it('hides a job from every other service', async () => {

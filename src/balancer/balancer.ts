@@ -196,10 +196,12 @@ export class Balancer {
 
   /** Cancels a queued or running job; a finished one is returned as it is. */
   async cancel(id: string, service: string): Promise<Job> {
-    const job = await this.parts.store.cancel(id, service);
-    if (job === undefined) throw new NotFoundError(`No job "${id}"`, { param: 'id' });
-    // A running job ends through its dispatcher, which tells its subscribers.
-    if (job.state === 'canceled' && !this.parts.dispatcher.abort(id)) {
+    const outcome = await this.parts.store.cancel(id, service);
+    if (outcome === undefined) throw new NotFoundError(`No job "${id}"`, { param: 'id' });
+    const { job, canceled } = outcome;
+    // A running job ends through its dispatcher, which tells its subscribers. A job that
+    // had ended already is told nothing again (its webhook went once).
+    if (canceled && !this.parts.dispatcher.abort(id)) {
       // The jobs that waited behind it moved up.
       this.parts.watcher.laneChanged(job.lane);
       this.parts.events.publish(id, { type: 'state', state: 'canceled' });

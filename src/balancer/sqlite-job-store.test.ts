@@ -188,10 +188,21 @@ describe('SqliteJobStore', () => {
     const running = (await jobs.submit(newJob('ann'), limits)).job;
     expect(await jobs.cancel(queued.id, 'someone-else')).toBeUndefined();
     expect(await jobs.get(queued.id, 'someone-else')).toBeUndefined();
-    expect(await jobs.cancel(queued.id, 'bot')).toMatchObject({ state: 'canceled' });
+    expect(await jobs.cancel(queued.id, 'bot')).toMatchObject({
+      job: { state: 'canceled' },
+      canceled: true,
+    });
+    // Canceling it again changes nothing, and says so.
+    expect(await jobs.cancel(queued.id, 'bot')).toMatchObject({
+      job: { state: 'canceled' },
+      canceled: false,
+    });
     const claimed = await jobs.claim('flux', claimOptions);
     expect(claimed?.id).toBe(running.id);
-    expect(await jobs.cancel(running.id, 'bot')).toMatchObject({ state: 'canceled' });
+    expect(await jobs.cancel(running.id, 'bot')).toMatchObject({
+      job: { state: 'canceled' },
+      canceled: true,
+    });
     expect(await jobs.complete(running.id, worker, null)).toBe(false);
     expect(await jobs.claim('flux', claimOptions)).toBeUndefined();
   });

@@ -108,7 +108,10 @@ export class SqliteJobStore implements JobStore {
     return this.transactions.fail(id, worker, error, retry);
   }
 
-  async cancel(id: string, service: string): Promise<Job | undefined> {
+  async cancel(
+    id: string,
+    service: string,
+  ): Promise<{ job: Job; canceled: boolean } | undefined> {
     return this.transactions.cancel(id, service);
   }
 
@@ -282,10 +285,14 @@ export class SqliteJobStore implements JobStore {
     return 'failed' as const;
   }
 
-  private cancelJob(id: string, service: string): Job | undefined {
+  private cancelJob(
+    id: string,
+    service: string,
+  ): { job: Job; canceled: boolean } | undefined {
     const s = this.statement;
     const row = s.jobById.get(id) as JobRow | undefined;
     if (row === undefined || row.service !== service) return undefined;
+    const canceled = row.state === 'running' || row.state === 'queued';
     if (row.state === 'running') this.finish(row, 'canceled', null, null);
     if (row.state === 'queued') {
       s.endJob.run('canceled', this.now(), null, null, row.id);
@@ -296,7 +303,7 @@ export class SqliteJobStore implements JobStore {
       this.counters.queue(row.lane, row.tier, -1, -row.work);
       this.changeCounts(row.service, row.user_id, -1, 0);
     }
-    return jobFromRow(s.jobById.get(id) as JobRow);
+    return { job: jobFromRow(s.jobById.get(id) as JobRow), canceled };
   }
 
   private recover(now: number, maxAttempts: number): number {

@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../core/errors.js';
+import { describeRefusal } from '../http/describe-refusal.js';
 import { outboundUrlRefusal } from '../http/outbound-url-refusal.js';
 
 const maxUrlLength = 2048;
@@ -27,12 +28,6 @@ export function validateWebhookUrl(
   const parsed = URL.canParse(url) ? new URL(url) : undefined;
   if (parsed === undefined) throw invalid('the webhook URL is not a valid URL');
   const refusal = outboundUrlRefusal(parsed, allowPrivate);
-  if (refusal?.reason === 'scheme')
-    throw invalid(`the webhook URL must use ${refusal.allowed}, not ${refusal.scheme}`);
-  if (refusal?.reason === 'private') {
-    throw invalid(
-      `the webhook URL points to ${refusal.hostname}, which is not a public address`,
-    );
-  }
+  if (refusal !== undefined) throw invalid(describeRefusal(refusal, 'the webhook URL'));
   return parsed;
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { describeRefusal } from '../http/describe-refusal.js';
+import { outboundUrlRefusal } from '../http/outbound-url-refusal.js';
 
 /** Long enough that guessing it is hopeless; receivers share it to verify signatures. */
 const secretSchema = z.string().min(16);
@@ -39,6 +41,20 @@ export const webhookSettingsSchema = z.strictObject({
   maxRetryAfterMs: z.number().int().nonnegative().default(60_000),
   /** Allow plain http and private or loopback receivers (trusted setups and tests only). */
   allowPrivateUrls: z.boolean().default(false),
-});
+})
+  // A service's URL is checked once here, as a client's is when its job is accepted, so
+  // a bad one stops the start instead of failing every delivery of that service.
+  .superRefine((settings, context) => {
+    for (const [service, { url }] of Object.entries(settings.services)) {
+      if (url === undefined) continue;
+      const refusal = outboundUrlRefusal(new URL(url), settings.allowPrivateUrls);
+      if (refusal === undefined) continue;
+      context.addIssue({
+        code: 'custom',
+        message: describeRefusal(refusal, 'the webhook URL'),
+        path: ['services', service, 'url'],
+      });
+    }
+  });
 
 export type WebhookSettings = z.infer<typeof webhookSettingsSchema>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isImageData, moderationTexts } from './moderation-texts.js';
+import { moderationTexts } from './moderation-texts.js';
 
 const base64Image = 'iVBORw0KGgo'.padEnd(4000, 'A');
 
@@ -15,7 +15,7 @@ describe('moderationTexts', () => {
     ).toEqual(['a cat']);
   });
 
-  it('takes the text entries of mix2img images_texts and skips the images', () => {
+  it('takes the texts of mix2img images_texts, entries 0 and 3, and skips the images', () => {
     const payload = {
       images_texts: [
         'a castle',
@@ -26,6 +26,11 @@ describe('moderationTexts', () => {
       weights: [0.25, 0.25, 0.25, 0.25],
     };
     expect(moderationTexts('mix2img', payload)).toEqual(['a castle', 'snow']);
+  });
+
+  it('reads entries 1 and 2 of images_texts as the images the schema made them', () => {
+    const payload = { images_texts: ['a castle', 'SGVsbG8=', 'short', ''] };
+    expect(moderationTexts('mix2img', payload)).toEqual(['a castle', '']);
   });
 
   it('takes the user messages of a chat, as strings or text parts', () => {
@@ -51,24 +56,12 @@ describe('moderationTexts', () => {
     ]);
   });
 
-  it('gives nothing for payloads without texts, and drops blank ones', () => {
+  it('gives nothing for payloads without texts, and leaves blank ones to the moderator', () => {
     expect(moderationTexts('text2img', null)).toEqual([]);
     expect(moderationTexts('text2img', { prompt: 42 })).toEqual([]);
-    expect(moderationTexts('text2img', { prompt: '   ' })).toEqual([]);
+    // Moderator.check skips blank texts, for every caller.
+    expect(moderationTexts('text2img', { prompt: '   ' })).toEqual(['   ']);
     expect(moderationTexts('chat', { messages: 'hi' })).toEqual([]);
     expect(moderationTexts('mix2img', { images_texts: [1, null, ''] })).toEqual([]);
-  });
-});
-
-describe('isImageData', () => {
-  it('treats only long base64 strings and base64 data: URLs as images', () => {
-    expect(isImageData(base64Image)).toBe(true);
-    expect(isImageData(`data:image/jpeg;base64,${base64Image}`)).toBe(true);
-    // Short strings are always text, even when they happen to be base64.
-    expect(isImageData('SGVsbG8=')).toBe(false);
-    // Long prose is text: spaces are not base64.
-    expect(isImageData('word '.repeat(1000))).toBe(false);
-    // A long data: URL that is not base64 is read as text.
-    expect(isImageData(`data:text/plain,${'a%20b'.repeat(500)}`)).toBe(false);
   });
 });

@@ -5,7 +5,6 @@ import {
   UpstreamError,
 } from '../../core/errors.js';
 import { type Logger, silentLogger } from '../../core/logger.js';
-import { defaultHttpClient } from '../../http/default-http-client.js';
 import { errorFromAbort } from '../../http/error-from-abort.js';
 import type { HttpClient } from '../../http/http-client.js';
 import { BlockedWords } from './blocked-words.js';
@@ -19,8 +18,8 @@ export type ModerationVerdict =
   | { flagged: true; reason: string; categories: string[] };
 
 export interface ModeratorOptions {
-  /** For the endpoint; the process-wide client by default. */
-  http?: HttpClient;
+  /** For the endpoint. */
+  http: HttpClient;
   logger?: Logger;
 }
 
@@ -35,12 +34,11 @@ export class Moderator {
 
   constructor(
     private readonly settings: ModerationSettings,
-    options: ModeratorOptions = {},
+    options: ModeratorOptions,
   ) {
     this.words = new BlockedWords(settings.words);
     this.endpoint =
-      settings.endpoint &&
-      new ModerationEndpoint(settings.endpoint, options.http ?? defaultHttpClient());
+      settings.endpoint && new ModerationEndpoint(settings.endpoint, options.http);
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -49,6 +47,7 @@ export class Moderator {
     return requested === true || this.settings.force;
   }
 
+  /** Blank texts are skipped: they ask for nothing, and the endpoint need not see them. */
   async check(texts: readonly string[], signal: AbortSignal): Promise<ModerationVerdict> {
     if (signal.aborted) throw errorFromAbort(signal);
     const checked = texts.filter((text) => text.trim() !== '');
