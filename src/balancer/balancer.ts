@@ -234,7 +234,7 @@ export class Balancer {
     const subscription = events.subscribe(id, signal);
     // A job just submitted here was told its place already; a late subscriber, or one to a
     // job this process has no events of (submitted before a restart), hears it fresh.
-    if (known === undefined || unheard) await watcher.publish(id);
+    if (known === undefined || unheard) await watcher.publish(job);
     return subscription;
   }
 }

@@ -57,7 +57,10 @@ export interface JobStore {
    * Cancels a queued or running job of the service: the job as it now is, and whether this
    * call canceled it (false for a job that had ended already); undefined for no such job.
    */
-  cancel(id: string, service: string): Promise<{ job: Job; canceled: boolean } | undefined>;
+  cancel(
+    id: string,
+    service: string,
+  ): Promise<{ job: Job; canceled: boolean } | undefined>;
   /** A job, only for the service that submitted it (any service when omitted). */
   get(id: string, service?: string): Promise<Job | undefined>;
   list(

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { testBalancer } from '../../test/support/test-balancer.js';
 import type { StreamPart } from '../core/stream-part.js';
 import type { Balancer } from './balancer.js';
@@ -120,35 +120,34 @@ describe('QueueWatcher', () => {
   });
 });
 
-describe('QueueWatcher on a slow store', () => {
+describe('QueueWatcher on a slow queue', () => {
   it('never refreshes twice at once, and rests in proportion to what a refresh took', async () => {
     const events = new JobEvents({ retentionMs: 1000, maxHistory: 10 });
     let reads = 0;
     let reading = 0;
     let mostAtOnce = 0;
-    // Each read of a job takes 50 ms, like a long queue with thousands of listeners would.
-    const slowStore = {
-      get: async (id: string) => {
+    const job = { id: 'job-1', lane: 'gpu', state: 'queued' } as Job;
+    const store = { get: async () => job } as unknown as JobStore;
+    // Each estimate takes 50 ms, like a long queue with thousands of listeners would, and
+    // is a new place, so every refresh also tells the job.
+    const slowEstimator = {
+      estimate: async () => {
         reads++;
         reading++;
         mostAtOnce = Math.max(mostAtOnce, reading);
         await sleep(50);
         reading--;
-        return { id, lane: 'gpu', state: 'queued' } as Job;
+        return { position: reads, etaMs: 1000, avgTimeMs: 100 };
       },
-    } as unknown as JobStore;
-    // Every estimate is a new place, so every refresh that reads a job also tells it.
-    const estimator = {
-      estimate: async () => ({ position: reads, etaMs: 1000, avgTimeMs: 100 }),
     } as unknown as QueueEstimator;
-    const watcher = new QueueWatcher(events, slowStore, estimator, {
+    const watcher = new QueueWatcher(events, store, slowEstimator, {
       intervalMs: 60_000,
     });
     const listening = events
       .subscribe('job-1', subscriptions.signal)
       [Symbol.asyncIterator]();
     void listening.next();
-    await watcher.publish('job-1');
+    await watcher.publish(job);
     reads = 0;
     const changes = setInterval(() => watcher.laneChanged('gpu'), 5);
     try {
@@ -162,5 +161,42 @@ describe('QueueWatcher on a slow store', () => {
     // so at most about four refreshes fit, where a 100 ms debounce alone would allow ten.
     expect(reads).toBeGreaterThanOrEqual(1);
     expect(reads).toBeLessThanOrEqual(5);
+  });
+
+  it('reads a listened job once, not on every refresh, and skips other lanes', async () => {
+    const events = new JobEvents({ retentionMs: 1000, maxHistory: 10 });
+    const reads: string[] = [];
+    const estimated: string[] = [];
+    const jobs: Record<string, Job> = {
+      a: { id: 'a', lane: 'gpu', state: 'queued' } as Job,
+      b: { id: 'b', lane: 'chat:m', state: 'running' } as Job,
+    };
+    const store = {
+      get: async (id: string) => {
+        reads.push(id);
+        return jobs[id];
+      },
+    } as unknown as JobStore;
+    const estimator = {
+      estimate: async (job: Job) => {
+        estimated.push(job.id);
+        return { position: estimated.length, etaMs: 1000, avgTimeMs: 100 };
+      },
+    } as unknown as QueueEstimator;
+    const watcher = new QueueWatcher(events, store, estimator, { intervalMs: 60_000 });
+    for (const id of ['a', 'b'])
+      void events.subscribe(id, subscriptions.signal)[Symbol.asyncIterator]().next();
+    try {
+      for (let change = 0; change < 3; change++) {
+        watcher.laneChanged('gpu');
+        await vi.waitFor(() =>
+          expect(estimated.filter((id) => id === 'a')).toHaveLength(change + 1),
+        );
+      }
+    } finally {
+      watcher.close();
+    }
+    expect(reads.sort()).toEqual(['a', 'b']);
+    expect(estimated).toEqual(['a', 'a', 'a']);
   });
 });

@@ -1,4 +1,5 @@
 import { type Logger, silentLogger } from '../core/logger.js';
+import type { Job } from './job.js';
 import type { JobEvents } from './job-events.js';
 import type { JobStore } from './job-store.js';
 import {
@@ -29,9 +30,12 @@ const restFactor = 4;
 const minimumShiftMs = 100;
 const minimumShiftFraction = 0.1;
 
-/** A job someone listens to, and what it was last told. */
+/**
+ * A job someone listens to, and what it was last told. The job is read once: what an
+ * estimate needs of it (lane, tier, kind, work) never changes.
+ */
 interface Watched {
-  lane: string;
+  job: Job;
   told?: { position: number; startAt?: number };
 }
 
@@ -81,9 +85,9 @@ export class QueueWatcher {
     this.debounce.unref();
   }
 
-  /** Publishes the place of one job now (on submit, and when a client subscribes). */
-  async publish(jobId: string): Promise<void> {
-    await this.tell(jobId, true);
+  /** Publishes the place of one job now (when a client subscribes). */
+  async publish(job: Job): Promise<void> {
+    await this.tell(this.watch(job), true);
   }
 
   close(): void {
@@ -126,22 +130,36 @@ export class QueueWatcher {
     const listened = this.events.listenedJobs();
     for (const id of this.watched.keys()) if (!listened.has(id)) this.watched.delete(id);
     for (const id of listened) {
-      const lane = this.watched.get(id)?.lane;
-      if (lanes !== undefined && lane !== undefined && !lanes.has(lane)) continue;
       try {
-        await this.tell(id, lanes === undefined);
+        let watched = this.watched.get(id);
+        if (watched === undefined) {
+          const job = await this.store.get(id);
+          if (job === undefined) continue;
+          watched = this.watch(job);
+        }
+        if (lanes !== undefined && !lanes.has(watched.job.lane)) continue;
+        await this.tell(watched, lanes === undefined);
       } catch (error) {
         this.logger.warn({ job: id, error }, 'could not refresh a queued position');
       }
     }
   }
 
-  /** Tells a queued job where it stands: always, or only when that moved (`always` false). */
-  private async tell(jobId: string, always: boolean): Promise<void> {
-    const job = await this.store.get(jobId);
-    if (job === undefined || job.state !== 'queued') return;
-    const watched = this.watched.get(jobId) ?? { lane: job.lane };
-    this.watched.set(jobId, watched);
+  private watch(job: Job): Watched {
+    let watched = this.watched.get(job.id);
+    if (watched === undefined) {
+      watched = { job };
+      this.watched.set(job.id, watched);
+    }
+    return watched;
+  }
+
+  /**
+   * Tells a queued job where it stands: always, or only when that moved (`always` false).
+   * A job that left the queue has no estimate, and is told nothing.
+   */
+  private async tell(watched: Watched, always: boolean): Promise<void> {
+    const { job } = watched;
     const estimate = await this.estimator.estimate(job);
     if (estimate === undefined) return;
     const now = Date.now();
@@ -150,7 +168,7 @@ export class QueueWatcher {
       position: estimate.position,
       ...(estimate.etaMs === undefined ? {} : { startAt: now + estimate.etaMs }),
     };
-    this.events.publish(jobId, queuedEvent(estimate));
+    this.events.publish(job.id, queuedEvent(estimate));
   }
 }
 

@@ -150,7 +150,7 @@ export class SqliteJobStore implements JobStore {
 
   async position(id: string): Promise<number | undefined> {
     const s = this.statement;
-    const row = s.jobById.get(id) as JobRow | undefined;
+    const row = s.jobPlace.get(id) as JobRow | undefined;
     if (row === undefined || row.state !== 'queued') return undefined;
     const queue = s.queue.get(row.lane, row.service, row.user_id, row.tier) as QueueRow;
     const own = s.ownAhead.get(row.lane, row.service, row.user_id, row.tier, row.seq) as {

@@ -18,6 +18,8 @@ const sql = (text: string) => text;
 /** Every query of the SQLite job store, by name. */
 const queries = {
   jobById: sql('SELECT * FROM jobs WHERE id = ?'),
+  // What a position needs: not the payload, which may carry megabytes of images.
+  jobPlace: sql('SELECT seq, lane, service, user_id, tier, state FROM jobs WHERE id = ?'),
   jobBySeq: sql('SELECT * FROM jobs WHERE seq = ?'),
   jobByRequest: sql('SELECT * FROM jobs WHERE service = ? AND request_id = ?'),
   runningJob: sql("SELECT * FROM jobs WHERE id = ? AND state = 'running' AND worker = ?"),
