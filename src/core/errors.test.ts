@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CanceledError,
+  errorFromCode,
   GenRelayError,
   ModelNotFoundError,
   RateLimitError,
@@ -29,6 +30,19 @@ describe('errors', () => {
     expect(error.message).toContain('`gpt-9`');
     expect(error.message).toContain('Valid models: a, b');
     expect(error).toMatchObject({ status: 404, param: 'model' });
+  });
+
+  it('gives an error told as data the status its code carries', () => {
+    expect(errorFromCode('queue_full', 'full', { retryable: true })).toMatchObject({
+      code: 'queue_full',
+      status: 429,
+      retryable: true,
+    });
+    for (const code of ['no_such_code', 'toString'])
+      expect(errorFromCode(code, 'odd')).toMatchObject({
+        code: 'upstream_error',
+        status: 502,
+      });
   });
 
   it('recognises its errors across module copies by a marker', () => {

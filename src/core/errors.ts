@@ -25,10 +25,28 @@ export type ErrorCode =
   | 'canceled'
   | 'internal_error';
 
+/** The HTTP status each code is answered with: the one place it is set. */
+const statuses: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  authentication_failed: 401,
+  permission_denied: 403,
+  not_found: 404,
+  model_not_found: 404,
+  payload_too_large: 413,
+  rate_limited: 429,
+  quota_exceeded: 429,
+  queue_full: 429,
+  moderation_rejected: 400,
+  upstream_error: 502,
+  response_parse_error: 502,
+  timeout: 504,
+  canceled: 499,
+  internal_error: 500,
+};
+
 export interface GenRelayErrorOptions {
   message: string;
   code: ErrorCode;
-  status: number;
   retryable?: boolean;
   retryAfterMs?: number;
   /** The request field at fault, for invalid requests (`messages[0].content`). */
@@ -51,7 +69,7 @@ export class GenRelayError extends Error {
     super(options.message, { cause: options.cause });
     this.name = new.target.name;
     this.code = options.code;
-    this.status = options.status;
+    this.status = statuses[options.code];
     this.retryable = options.retryable ?? false;
     this.retryAfterMs = options.retryAfterMs;
     this.param = options.param;
@@ -68,27 +86,27 @@ type Details = Omit<GenRelayErrorOptions, 'message' | 'code' | 'status'>;
 
 export class InvalidRequestError extends GenRelayError {
   constructor(message: string, details: Details = {}) {
-    super({ ...details, message, code: 'invalid_request', status: 400 });
+    super({ ...details, message, code: 'invalid_request' });
   }
 }
 
 /** Credentials are missing or wrong: ours (API key) or the upstream's. */
 export class AuthenticationError extends GenRelayError {
   constructor(message: string, details: Details = {}) {
-    super({ ...details, message, code: 'authentication_failed', status: 401 });
+    super({ ...details, message, code: 'authentication_failed' });
   }
 }
 
 /** Credentials are valid but not allowed to do this. */
 export class PermissionError extends GenRelayError {
   constructor(message: string, details: Details = {}) {
-    super({ ...details, message, code: 'permission_denied', status: 403 });
+    super({ ...details, message, code: 'permission_denied' });
   }
 }
 
 export class NotFoundError extends GenRelayError {
   constructor(message: string, details: Details = {}) {
-    super({ ...details, message, code: 'not_found', status: 404 });
+    super({ ...details, message, code: 'not_found' });
   }
 }
 
@@ -113,7 +131,6 @@ export class ModelNotFoundError extends GenRelayError {
           ? `No configured provider serves ${kind ?? 'such'} models (see \`genrelay providers\`).`
           : `The model \`${model}\` does not exist or is not served here.${valid}`,
       code: 'model_not_found',
-      status: 404,
       param: rest.param ?? 'model',
     });
     this.model = model;
@@ -122,65 +139,65 @@ export class ModelNotFoundError extends GenRelayError {
 
 export class PayloadTooLargeError extends GenRelayError {
   constructor(message: string, details: Details = {}) {
-    super({ ...details, message, code: 'payload_too_large', status: 413 });
+    super({ ...details, message, code: 'payload_too_large' });
   }
 }
 
 export class RateLimitError extends GenRelayError {
   constructor(message: string, details: Details = {}) {
-    super({ retryable: true, ...details, message, code: 'rate_limited', status: 429 });
+    super({ retryable: true, ...details, message, code: 'rate_limited' });
   }
 }
 
 /** A usage quota ran out, such as a Hugging Face ZeroGPU allowance. */
 export class QuotaExceededError extends GenRelayError {
   constructor(message: string, details: Details = {}) {
-    super({ retryable: true, ...details, message, code: 'quota_exceeded', status: 429 });
+    super({ retryable: true, ...details, message, code: 'quota_exceeded' });
   }
 }
 
 export class QueueFullError extends GenRelayError {
   constructor(message: string, details: Details = {}) {
-    super({ retryable: true, ...details, message, code: 'queue_full', status: 429 });
+    super({ retryable: true, ...details, message, code: 'queue_full' });
   }
 }
 
 export class ModerationError extends GenRelayError {
   constructor(message: string, details: Details = {}) {
-    super({ ...details, message, code: 'moderation_rejected', status: 400 });
+    super({ ...details, message, code: 'moderation_rejected' });
   }
 }
 
 /** The upstream answered with an error or broke off. */
 export class UpstreamError extends GenRelayError {
   constructor(message: string, details: Details = {}) {
-    super({ ...details, message, code: 'upstream_error', status: 502 });
+    super({ ...details, message, code: 'upstream_error' });
   }
 }
 
 /** The upstream answered with something that is not what its protocol promises. */
 export class ResponseParseError extends GenRelayError {
   constructor(message: string, details: Details = {}) {
-    super({ ...details, message, code: 'response_parse_error', status: 502 });
+    super({ ...details, message, code: 'response_parse_error' });
   }
 }
 
 export class TimeoutError extends GenRelayError {
   constructor(message: string, details: Details = {}) {
-    super({ retryable: true, ...details, message, code: 'timeout', status: 504 });
+    super({ retryable: true, ...details, message, code: 'timeout' });
   }
 }
 
 /** The caller gave up. 499 is the status nginx made common for a client that went away. */
 export class CanceledError extends GenRelayError {
   constructor(message = 'The request was canceled.', details: Details = {}) {
-    super({ ...details, message, code: 'canceled', status: 499 });
+    super({ ...details, message, code: 'canceled' });
   }
 }
 
 export class InternalError extends GenRelayError {
   constructor(message: string, details: Details = {}) {
-    super({ ...details, message, code: 'internal_error', status: 500 });
+    super({ ...details, message, code: 'internal_error' });
   }
 }
 
@@ -197,24 +214,6 @@ export function toGenRelayError(error: unknown): GenRelayError {
   return new InternalError(message, { cause: error });
 }
 
-const statuses: Record<ErrorCode, number> = {
-  invalid_request: 400,
-  authentication_failed: 401,
-  permission_denied: 403,
-  not_found: 404,
-  model_not_found: 404,
-  payload_too_large: 413,
-  rate_limited: 429,
-  quota_exceeded: 429,
-  queue_full: 429,
-  moderation_rejected: 400,
-  upstream_error: 502,
-  response_parse_error: 502,
-  timeout: 504,
-  canceled: 499,
-  internal_error: 500,
-};
-
 /**
  * An error told as data (a job's stored error, an error event) as a GenRelayError again,
  * with the status its code carries; an unknown code is an upstream error.
@@ -222,8 +221,8 @@ const statuses: Record<ErrorCode, number> = {
 export function errorFromCode(
   code: string,
   message: string,
-  details: { retryable?: boolean; retryAfterMs?: number; provider?: string } = {},
+  details: { retryable?: boolean; retryAfterMs?: number } = {},
 ): GenRelayError {
-  const known = (code in statuses ? code : 'upstream_error') as ErrorCode;
-  return new GenRelayError({ ...details, code: known, message, status: statuses[known] });
+  const known = (Object.hasOwn(statuses, code) ? code : 'upstream_error') as ErrorCode;
+  return new GenRelayError({ ...details, code: known, message });
 }

@@ -30,7 +30,6 @@ export function fallbackError(
   return new GenRelayError({
     message: `All ${failures.length} providers failed for model "${model}":\n${lines.join('\n')}`,
     code: sameCode ? first.error.code : 'upstream_error',
-    status: sameCode ? first.error.status : 502,
     retryable: failures.some(({ error }) => error.retryable),
     ...(waits.length > 0 ? { retryAfterMs: Math.min(...waits) } : {}),
   });

@@ -1,6 +1,6 @@
 import type { ResultStorage } from '../balancer/result-storage.js';
 import type { ImagePart } from '../core/stream-part.js';
-import { resultUrl } from './result-url.js';
+import { readStoredResult, resultUrl } from './result-url.js';
 
 /** A finished image as clients receive it: its URL, and the bytes for base64 answers. */
 export interface PublishedImage {
@@ -28,13 +28,8 @@ export class ImagePublisher {
     if (key === undefined) return { url: image.url ?? '', mediaType: image.mediaType };
     const url = await resultUrl(this.storage, key, origin);
     const data =
-      image.data ?? (options.withData === true ? await this.read(key) : undefined);
+      image.data ??
+      (options.withData === true ? await readStoredResult(this.storage, key) : undefined);
     return { url, mediaType: image.mediaType, ...(data === undefined ? {} : { data }) };
-  }
-
-  private async read(key: string): Promise<Uint8Array | undefined> {
-    const stored = await this.storage.open(key);
-    if (stored === undefined) return undefined;
-    return new Uint8Array(await new Response(stored.body).arrayBuffer());
   }
 }

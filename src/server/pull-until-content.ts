@@ -17,11 +17,7 @@ export async function pullUntilContent(
     buffered.push(next.value);
     if (isContentPart(next.value) || next.value.type === 'finish') break;
     // Waiting behind other jobs: the stream starts, so the client hears its place.
-    if (
-      next.value.type === 'queued' &&
-      (next.value.position > 0 || (next.value.etaMs ?? 0) > 0)
-    )
-      break;
+    if (isWaiting(next.value)) break;
   }
   return {
     next: () => {

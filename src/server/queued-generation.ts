@@ -93,7 +93,10 @@ export async function* queuedGeneration(
         finished = true;
         return;
       }
-      if (event.state === 'canceled') throw new CanceledError('The job was canceled.');
+      if (event.state === 'canceled') {
+        finished = true;
+        throw new CanceledError('The job was canceled.');
+      }
       if (event.state === 'failed') finished = true;
     }
     if (signal.aborted) throw new CanceledError();

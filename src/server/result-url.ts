@@ -13,6 +13,16 @@ export async function resultUrl(
   return (await storage.url?.(key)) ?? `${origin.replace(/\/+$/, '')}${resultPath(key)}`;
 }
 
+/** A stored result's bytes, read whole; undefined when the storage no longer has it. */
+export async function readStoredResult(
+  storage: ResultStorage,
+  key: string,
+): Promise<Uint8Array | undefined> {
+  const stored = await storage.open(key);
+  if (stored === undefined) return undefined;
+  return new Uint8Array(await new Response(stored.body).arrayBuffer());
+}
+
 /** A finished job's images as the APIs show them, each by a URL a client can fetch. */
 export async function resultImages(
   result: JobResult | undefined,

@@ -67,47 +67,57 @@ export async function startServer(
     await queue.close();
     throw error;
   });
-  const websocket = attachWebsocketApi(
-    server as Server,
-    dependencies,
-    runtime.config.websocket,
-  );
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const origin = settings.publicUrl ?? `http://${host}:${address.port}`;
-  queue.balancer.onFinished({
-    wants: (job) => queue.webhooks.urlFor(job.service, job.webhook) !== undefined,
-    finished: (job) => {
-      const url = queue.webhooks.urlFor(job.service, job.webhook) as string;
-      void jobBody(job, { storage: runtime.storage, origin }).then(
-        (body) =>
-          queue.webhooks.send(
-            url,
-            { type: 'job.finished', job: body },
-            {
-              service: job.service,
-              jobId: job.id,
-            },
-          ),
-        (error: unknown) =>
-          runtime.logger.warn({ error, job: job.id }, 'webhook not built'),
-      );
-    },
-  });
-  // Dispatching starts last, so the jobs recovered from a stopped process find the
-  // webhook listener in place and a server that answers.
-  await queue.balancer.start();
-  return {
-    url: `http://${host}:${address.port}`,
-    websocket,
-    close: async () => {
-      await websocket.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Streams that are still open would keep close() waiting for their clients.
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      });
-      await queue.close();
-    },
+  let websocket: WebsocketApi | undefined;
+  const close = async () => {
+    await websocket?.close();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Streams that are still open would keep close() waiting for their clients.
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    });
+    await queue.close();
   };
+  try {
+    websocket = attachWebsocketApi(
+      server as Server,
+      dependencies,
+      runtime.config.websocket,
+    );
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const origin = settings.publicUrl ?? `http://${host}:${address.port}`;
+    queue.balancer.onFinished({
+      wants: (job) => queue.webhooks.urlFor(job.service, job.webhook) !== undefined,
+      finished: (job) => {
+        const url = queue.webhooks.urlFor(job.service, job.webhook) as string;
+        void jobBody(job, { storage: runtime.storage, origin }).then(
+          (body) =>
+            queue.webhooks.send(
+              url,
+              { type: 'job.finished', job: body },
+              {
+                service: job.service,
+                jobId: job.id,
+              },
+            ),
+          (error: unknown) =>
+            runtime.logger.warn({ error, job: job.id }, 'webhook not built'),
+        );
+      },
+    });
+    // Dispatching starts last, so the jobs recovered from a stopped process find the
+    // webhook listener in place and a server that answers.
+    await queue.balancer.start();
+    return { url: `http://${host}:${address.port}`, websocket, close };
+  } catch (error) {
+    // Listening already: the port, the heartbeat and the store are let go, so a caller
+    // that gets no handle has nothing left to close.
+    await close().catch((closeError: unknown) =>
+      runtime.logger.warn(
+        { error: closeError },
+        'server not closed after a failed start',
+      ),
+    );
+    throw error;
+  }
 }

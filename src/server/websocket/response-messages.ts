@@ -8,7 +8,7 @@ import type {
   WireResponse,
   WireResponseHeader,
 } from '../../core/websocket-server-message.js';
-import { resultImages } from '../result-url.js';
+import { readStoredResult, resultImages } from '../result-url.js';
 import type { ResponseFormat } from './client-message-schema.js';
 
 export interface ResponseOptions {
@@ -163,7 +163,7 @@ async function readBase64(
   storage: ResultStorage,
   key: string,
 ): Promise<string | undefined> {
-  const file = await storage.open(key);
-  if (file === undefined) return undefined;
-  return Buffer.from(await new Response(file.body).arrayBuffer()).toString('base64');
+  const bytes = await readStoredResult(storage, key);
+  if (bytes === undefined) return undefined;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
