@@ -118,8 +118,17 @@ export class Dispatcher {
 
   /** Lanes with nothing queued are not asked for a claim that would find nothing. */
   private async wakeIfQueued(lane: string): Promise<void> {
-    const { premium, general } = await this.options.store.queuedWork(lane);
-    if (premium.count + general.count > 0) await this.wake(lane);
+    let queued: number;
+    try {
+      const { premium, general } = await this.options.store.queuedWork(lane);
+      queued = premium.count + general.count;
+    } catch (error) {
+      // As in `wake`: a store failure must not take the process down.
+      this.logger.error({ lane, error }, 'could not look at the queue of a lane');
+      this.retryLater(lane);
+      return;
+    }
+    if (queued > 0) await this.wake(lane);
   }
 
   /** The jobs of a lane running in this process now. */
@@ -200,7 +209,7 @@ export class Dispatcher {
             worker: this.options.worker,
           });
         } finally {
-          if (job === undefined) slot.release({ unused: true });
+          if (job === undefined) slot.release({ quiet: true });
         }
         if (job === undefined) break;
         selector.started(job.tier);
@@ -215,9 +224,10 @@ export class Dispatcher {
             );
           })
           .finally(() => {
-            slot.release();
-            // The job's user may start another, in any lane (the running cap is per user),
-            // and a failed attempt may have put the job back.
+            // Quiet: the pool would wake every lane too. The job's user may start another,
+            // in any lane (the running cap is per user), and a failed attempt may have put
+            // the job back: every lane with queued jobs looks again, once.
+            slot.release({ quiet: true });
             this.wakeAll();
           });
       }
@@ -288,7 +298,8 @@ export class Dispatcher {
       for await (const part of executor.run(job, slot, controller.signal)) {
         if (part.type === 'image' && part.data !== undefined) {
           const { data, ...image } = part;
-          const stored = await storage.save(data, part.mediaType);
+          // A cancel or the attempt's bound reaches an upload in progress too.
+          const stored = await storage.save(data, part.mediaType, controller.signal);
           images.push({ key: stored.key, ...describe(image) });
           events.publish(job.id, {
             ...image,

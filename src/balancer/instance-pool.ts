@@ -14,10 +14,11 @@ export interface InstanceSpec {
 export interface Slot {
   instance: string;
   /**
-   * Frees the slot. `unused`: no job ran on it, so nobody waiting is told (telling them
-   * would have the lane that found no job look again, and again).
+   * Frees the slot. `quiet`: nobody waiting is told, because the caller looks again itself
+   * (the dispatcher, after a job) or nothing ran on it (telling them would have the lane
+   * that found no job look again, and again).
    */
-  release(options?: { unused?: boolean }): void;
+  release(options?: { quiet?: boolean }): void;
 }
 
 export interface InstanceStatus {
@@ -151,7 +152,7 @@ export class InstancePool {
         if (released) return;
         released = true;
         instance.busy--;
-        if (options?.unused !== true) this.options.onAvailable();
+        if (options?.quiet !== true) this.options.onAvailable();
       },
     };
   }
