@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CanceledError } from '../core/errors.js';
 import { LocalResultStorage } from './local-result-storage.js';
 
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
@@ -58,5 +59,21 @@ describe('LocalResultStorage.delete', () => {
     await expect(storage.delete(key)).rejects.toMatchObject({
       code: expect.stringMatching(/^(EISDIR|EPERM)$/),
     });
+  });
+});
+
+describe('LocalResultStorage with an aborted signal', () => {
+  it('neither saves nor deletes, and leaves no partial file', async () => {
+    const stored = await storage.save(png, 'image/png');
+    const stopped = AbortSignal.abort();
+
+    await expect(storage.save(png, 'image/png', stopped)).rejects.toBeInstanceOf(
+      CanceledError,
+    );
+    await expect(storage.delete(stored.key, stopped)).rejects.toBeInstanceOf(
+      CanceledError,
+    );
+
+    expect(await readdir(join(folder, 'results'))).toEqual([stored.key]);
   });
 });

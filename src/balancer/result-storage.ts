@@ -8,12 +8,17 @@ export interface StoredResult {
   size: number;
 }
 
-/** Where finished images live; the local folder by default, S3 when configured. */
+/**
+ * Where finished images live; the local folder by default, S3 when configured. A `signal`
+ * ends the wait for the storage (with the abort's error) and, where the storage can,
+ * the work itself.
+ */
 export interface ResultStorage {
-  save(data: Uint8Array, mediaType: string): Promise<StoredResult>;
+  save(data: Uint8Array, mediaType: string, signal?: AbortSignal): Promise<StoredResult>;
   /** The stored bytes, or undefined for a key that was never stored (or is malformed). */
   open(
     key: string,
+    signal?: AbortSignal,
   ): Promise<
     { body: ReadableStream<Uint8Array>; mediaType: string; size: number } | undefined
   >;
@@ -23,18 +28,18 @@ export interface ResultStorage {
    * the server's own `resultPath(key)` applies.
    */
   url?(key: string): Promise<string | undefined>;
-  /**
-   * Removes a stored result, for retention. A key that is not stored is no error (a
-   * sweep cut short may have removed it already); a malformed key is ignored. Optional
-   * only so that doubles that never keep anything (the benchmarks') need not invent one:
-   * the server's storages have it, and the sweeper takes a `RemovableResultStorage`.
-   */
-  delete?(key: string): Promise<void>;
 }
 
-/** A storage that can remove what it stored, as retention needs. */
+/**
+ * A storage that can remove what it stored, as retention needs: the server's storages
+ * are; doubles that never keep anything (the benchmarks') need not be.
+ */
 export type RemovableResultStorage = ResultStorage & {
-  delete(key: string): Promise<void>;
+  /**
+   * Removes a stored result. A key that is not stored is no error (a sweep cut short may
+   * have removed it already); a malformed key is ignored.
+   */
+  delete(key: string, signal?: AbortSignal): Promise<void>;
 };
 
 /** Where the server serves a stored result; relative to its public address. */

@@ -101,6 +101,13 @@ async function rejected() {
 
 const files = async () => (await readdir(folder)).sort();
 
+/** A deletion that never ends on its own: only its signal ends it, as storages do. */
+function hangingDelete(_key: string, signal?: AbortSignal): Promise<void> {
+  return new Promise((_resolve, reject) => {
+    signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
 describe('ResultSweeper', () => {
   it('removes old finished jobs with their files and keeps young and unfinished ones', async () => {
     const old = await succeeded(2);
@@ -186,13 +193,16 @@ describe('ResultSweeper', () => {
     const hanging = await succeeded(1);
     clock += 2 * hour;
     const sweeper = sweeperWith({
-      storage: { delete: () => new Promise<void>(() => {}) },
+      storage: { delete: hangingDelete },
       deleteTimeoutMs: 50,
     });
 
     expect(await sweeper.sweep()).toEqual({ removed: 0, kept: 1 });
     expect(await store.get(hanging.id)).toBeDefined();
     expect(logs[0]?.object.error).toBeInstanceOf(TimeoutError);
+    expect(logs[0]?.object.error).toMatchObject({
+      message: `Deleting the files of job ${hanging.id} did not finish within 50 ms`,
+    });
   });
 
   it('runs one sweep at a time, and stop() cuts one short once its rows are removed', async () => {
@@ -203,12 +213,14 @@ describe('ResultSweeper', () => {
     const secondReached = new Promise<void>((resolve) => {
       reachedSecond = resolve;
     });
+    let stopSignal: AbortSignal | undefined;
     const sweeper = sweeperWith({
       storage: {
-        delete: async (key) => {
-          if (key !== second.keys[0]) return storage.delete(key);
+        delete: async (key, signal) => {
+          if (key !== second.keys[0]) return storage.delete(key, signal);
+          stopSignal = signal;
           reachedSecond();
-          return new Promise<void>(() => {});
+          return hangingDelete(key, signal);
         },
       },
     });
@@ -219,6 +231,8 @@ describe('ResultSweeper', () => {
     await sweeper.stop();
 
     expect(await sweeping).toEqual({ removed: 1, kept: 1 });
+    // The stop reached the storage: its deletion was told to end.
+    expect(stopSignal?.aborted).toBe(true);
     expect(await store.get(first.id)).toBeUndefined();
     expect(await store.get(second.id)).toBeDefined();
     // A stop is not a failure of the storage.

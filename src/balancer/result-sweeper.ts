@@ -1,7 +1,6 @@
-import { TimeoutError } from '../core/errors.js';
 import type { JsonValue } from '../core/json.js';
 import { type Logger, silentLogger } from '../core/logger.js';
-import { untilAborted } from '../http/until-aborted.js';
+import { startDeadline } from '../http/request-deadline.js';
 import type { Job } from './job.js';
 import type { JobStore } from './job-store.js';
 import type { RemovableResultStorage } from './result-storage.js';
@@ -20,7 +19,10 @@ export interface ResultSweeperOptions {
   now?: () => number;
   /** How soon `start()` sweeps for the first time. */
   firstSweepMs?: number;
-  /** The bound on deleting one job's files; a job that overruns it is tried again later. */
+  /**
+   * The bound on deleting one job's files, given to the storage with the stop as one
+   * signal; a job that overruns it is tried again later.
+   */
   deleteTimeoutMs?: number;
 }
 
@@ -135,28 +137,29 @@ export class ResultSweeper {
   }
 
   /**
-   * Deletes every file the job stored; false (and a warning) if one could not be. A
-   * deletion that overruns its bound, or is cut short by a stop, goes on unawaited.
+   * Deletes every file the job stored; false (and a warning) if one could not be. The
+   * storage is given a signal that aborts when the deletion overruns its bound or a stop
+   * cuts it short, and it ends its deletions then.
    */
   private async deleteFiles(job: Job, stopping: AbortSignal): Promise<boolean> {
     const keys = storedKeys(job.result);
     if (keys.length === 0) return true;
-    const bound = new AbortController();
-    const ms = this.deleteTimeoutMs;
-    const timer = setTimeout(
-      () => bound.abort(new TimeoutError(`Deleting the files took over ${ms} ms`)),
-      ms,
+    const bound = startDeadline(
+      stopping,
+      this.deleteTimeoutMs,
+      `Deleting the files of job ${job.id}`,
     );
     try {
-      const deletions = Promise.all(keys.map((key) => this.options.storage.delete(key)));
-      await untilAborted(untilAborted(deletions, stopping), bound.signal);
+      await Promise.all(
+        keys.map((key) => this.options.storage.delete(key, bound.signal)),
+      );
       return true;
     } catch (error) {
       if (!stopping.aborted)
         this.logger.warn({ error, job: job.id }, 'file of an expired job not deleted');
       return false;
     } finally {
-      clearTimeout(timer);
+      bound.clear();
     }
   }
 }

@@ -1,28 +1,21 @@
 import { S3ServiceException } from '@aws-sdk/client-s3';
-import { type GenRelayError, TimeoutError, UpstreamError } from '../core/errors.js';
+import { type GenRelayError, UpstreamError } from '../core/errors.js';
 
 /** What was being done when an S3 call failed. */
 export interface S3CallContext {
   bucket: string;
   /** The S3 operation, such as `PutObject`. */
   operation: string;
-  timeoutMs: number;
-  /** Whether our own deadline cut the call short. */
-  timedOut: boolean;
 }
 
 /**
- * A failed S3 call as a GenRelayError. The message names the bucket, the operation and the
- * S3 error code, and nothing the server wrote: the code says what went wrong, and no
- * request detail (credentials included) can end up in a log or a client's error.
+ * A failed S3 call as a GenRelayError; a timeout or an abort is named by the caller. The
+ * message names the bucket, the operation and the S3 error code, and nothing the server
+ * wrote: the code says what went wrong, and no request detail (credentials included) can
+ * end up in a log or a client's error.
  */
 export function s3Failure(error: unknown, context: S3CallContext): GenRelayError {
   const where = `S3 bucket "${context.bucket}": ${context.operation}`;
-  if (context.timedOut) {
-    return new TimeoutError(`${where} did not finish within ${context.timeoutMs} ms`, {
-      cause: error,
-    });
-  }
   if (S3ServiceException.isInstance(error)) {
     const status = error.$metadata.httpStatusCode;
     // A missing bucket or refused credentials stay that way; only the server's own

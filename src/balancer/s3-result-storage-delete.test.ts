@@ -7,7 +7,7 @@ import { failure } from '../../test/support/failure.js';
 import { listenOnLoopback } from '../../test/support/listen-on-loopback.js';
 import { s3StorageFixture } from '../../test/support/s3-storage-fixture.js';
 import { startSilentServer } from '../../test/support/silent-server.js';
-import { TimeoutError, UpstreamError } from '../core/errors.js';
+import { CanceledError, TimeoutError, UpstreamError } from '../core/errors.js';
 
 const { bucket, validKey, inspector, storageFor } = s3StorageFixture();
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -114,6 +114,26 @@ describe('S3ResultStorage.delete against other servers', () => {
         `S3 bucket "${bucket}": DeleteObject did not finish within 300 ms`,
       );
       expect(elapsedMs).toBeLessThan(2_000);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("ends the deletion when the caller's signal aborts, before the request timeout", async () => {
+    const server = await startSilentServer();
+    try {
+      const storage = storageFor({ endpoint: server.endpoint, requestTimeoutMs: 10_000 });
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(), 100);
+      const { error, elapsedMs } = await failure(storage.delete(validKey, stop.signal));
+      expect(error).toBeInstanceOf(CanceledError);
+      expect(elapsedMs).toBeLessThan(2_000);
+
+      // Aborted already: nothing is sent.
+      const before = server.connections();
+      const { error: early } = await failure(storage.delete(validKey, stop.signal));
+      expect(early).toBeInstanceOf(CanceledError);
+      expect(server.connections()).toBe(before);
     } finally {
       await server.close();
     }

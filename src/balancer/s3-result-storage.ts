@@ -8,10 +8,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { UpstreamError } from '../core/errors.js';
+import { errorFromAbort } from '../http/error-from-abort.js';
+import { startDeadline } from '../http/request-deadline.js';
 import { untilAborted } from '../http/until-aborted.js';
 import {
   newResultKey,
-  type ResultStorage,
+  type RemovableResultStorage,
   resultKeyPattern,
   type StoredResult,
 } from './result-storage.js';
@@ -24,7 +26,7 @@ export interface S3ResultStorageOptions {
 }
 
 /** Results as objects in an S3-compatible bucket, each under a random key. */
-export class S3ResultStorage implements ResultStorage {
+export class S3ResultStorage implements RemovableResultStorage {
   private readonly client: S3Client;
   private readonly now: () => Date;
 
@@ -36,7 +38,11 @@ export class S3ResultStorage implements ResultStorage {
     this.client = new S3Client(clientConfig(settings));
   }
 
-  async save(data: Uint8Array, mediaType: string): Promise<StoredResult> {
+  async save(
+    data: Uint8Array,
+    mediaType: string,
+    signal?: AbortSignal,
+  ): Promise<StoredResult> {
     const key = newResultKey(mediaType);
     const command = new PutObjectCommand({
       Bucket: this.settings.bucket,
@@ -44,13 +50,16 @@ export class S3ResultStorage implements ResultStorage {
       Body: data,
       ContentType: mediaType,
     });
-    await this.call('PutObject', (signal) =>
-      this.client.send(command, { abortSignal: signal }),
+    await this.call(
+      'PutObject',
+      (abortSignal) => this.client.send(command, { abortSignal }),
+      signal,
     );
     return { key, mediaType, size: data.byteLength };
   }
 
-  async open(key: string) {
+  /** `signal` bounds the wait for the answer; reading the body is the caller's to end. */
+  async open(key: string, signal?: AbortSignal) {
     if (!resultKeyPattern.test(key)) return undefined;
     const command = new GetObjectCommand({
       Bucket: this.settings.bucket,
@@ -58,8 +67,10 @@ export class S3ResultStorage implements ResultStorage {
     });
     let response: GetObjectCommandOutput;
     try {
-      response = await this.call('GetObject', (signal) =>
-        this.client.send(command, { abortSignal: signal }),
+      response = await this.call(
+        'GetObject',
+        (abortSignal) => this.client.send(command, { abortSignal }),
+        signal,
       );
     } catch (error) {
       if (error instanceof UpstreamError && isNoSuchKey(error.cause)) return undefined;
@@ -86,15 +97,17 @@ export class S3ResultStorage implements ResultStorage {
    * Removes the object. S3 answers a missing key with success; a compatible server that
    * answers NoSuchKey instead is taken at its word too.
    */
-  async delete(key: string): Promise<void> {
+  async delete(key: string, signal?: AbortSignal): Promise<void> {
     if (!resultKeyPattern.test(key)) return;
     const command = new DeleteObjectCommand({
       Bucket: this.settings.bucket,
       Key: this.settings.prefix + key,
     });
     try {
-      await this.call('DeleteObject', (signal) =>
-        this.client.send(command, { abortSignal: signal }),
+      await this.call(
+        'DeleteObject',
+        (abortSignal) => this.client.send(command, { abortSignal }),
+        signal,
       );
     } catch (error) {
       if (error instanceof UpstreamError && isNoSuchKey(error.cause)) return;
@@ -113,11 +126,14 @@ export class S3ResultStorage implements ResultStorage {
     const { bucket, prefix, presign, publicUrl } = this.settings;
     if (presign !== undefined) {
       const command = new GetObjectCommand({ Bucket: bucket, Key: prefix + key });
-      return this.call('presigning GetObject', () =>
-        getSignedUrl(this.client, command, {
-          expiresIn: presign.expiresInSeconds,
-          signingDate: this.now(),
-        }),
+      return this.call(
+        'presigning GetObject',
+        () =>
+          getSignedUrl(this.client, command, {
+            expiresIn: presign.expiresInSeconds,
+            signingDate: this.now(),
+          }),
+        undefined,
       );
     }
     if (publicUrl !== undefined) {
@@ -133,27 +149,30 @@ export class S3ResultStorage implements ResultStorage {
   }
 
   /**
-   * One S3 call under the deadline. The deadline covers the SDK's own retries and ends
-   * once the answer's headers are in; a download's body is bounded by the socket's idle
-   * timeout instead, so a slow reader on our side never cuts it short. The SDK heeds the
-   * signal only around its retries and the HTTP exchange, so the wait is cut short here
-   * too: resolving credentials (a credential process, an STS call) cannot outlast it.
+   * One S3 call under the deadline: `requestTimeoutMs`, or the caller's `signal` when it
+   * aborts first. The deadline covers the SDK's own retries and ends once the answer's
+   * headers are in; a download's body is bounded by the socket's idle timeout instead, so
+   * a slow reader on our side never cuts it short. The SDK heeds the signal only around
+   * its retries and the HTTP exchange, so the wait is cut short here too: resolving
+   * credentials (a credential process, an STS call) cannot outlast it.
    */
-  private async call<T>(operation: string, run: (signal: AbortSignal) => Promise<T>) {
-    const controller = new AbortController();
-    const timeoutMs = this.settings.requestTimeoutMs;
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+  private async call<T>(
+    operation: string,
+    run: (signal: AbortSignal) => Promise<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    if (signal?.aborted) throw errorFromAbort(signal);
+    const { bucket, requestTimeoutMs } = this.settings;
+    const where = `S3 bucket "${bucket}": ${operation}`;
+    const deadline = startDeadline(signal, requestTimeoutMs, where);
     try {
-      return await untilAborted(run(controller.signal), controller.signal);
+      return await untilAborted(run(deadline.signal), deadline.signal);
     } catch (error) {
-      throw s3Failure(error, {
-        bucket: this.settings.bucket,
-        operation,
-        timeoutMs,
-        timedOut: controller.signal.aborted,
-      });
+      // A TimeoutError naming the call, or the caller's own abort error.
+      if (deadline.signal.aborted) throw errorFromAbort(deadline.signal);
+      throw s3Failure(error, { bucket, operation });
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 }

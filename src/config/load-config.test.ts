@@ -66,6 +66,27 @@ describe('parseConfig', () => {
     ).toEqual(['storage.sweepIntervalMs: Invalid input: expected int, received number']);
   });
 
+  it("refuses a service's webhook URL that deliveries would refuse, naming its path", () => {
+    const webhooks = (allowPrivateUrls: boolean) => ({
+      builtInProviders: false,
+      webhooks: {
+        allowPrivateUrls,
+        services: {
+          plain: { url: 'http://hooks.example.com/a' },
+          inside: { url: 'https://10.1.2.3/hook' },
+          fine: { url: 'https://hooks.example.com/b' },
+        },
+      },
+    });
+    expect(problemsOf(() => parseConfig(webhooks(false), 'f', {}))).toEqual([
+      'webhooks.services.plain.url: the webhook URL must use https, not http',
+      'webhooks.services.inside.url: the webhook URL points to 10.1.2.3, which is not a public address',
+    ]);
+    const trusted = parseConfig(webhooks(true), 'f', {}).webhooks.services;
+    expect(trusted.plain?.url).toBe('http://hooks.example.com/a');
+    expect(trusted.inside?.url).toBe('https://10.1.2.3/hook');
+  });
+
   it('reports every problem at once, with array indexes', () => {
     const problems = problemsOf(() =>
       parseConfig(

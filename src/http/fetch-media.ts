@@ -3,10 +3,11 @@ import type { GenerationRequest } from '../core/generation-request.js';
 import { detectImageType, mergeMedia, parseDataUri } from '../core/media.js';
 import type { ImageSource } from '../core/message.js';
 import { concatBytes } from './concat-bytes.js';
+import { createPublicHttpClient } from './create-public-http-client.js';
 import { defaultHttpClient } from './default-http-client.js';
-import { createHttpClient, type HttpClient } from './http-client.js';
+import { describeRefusal } from './describe-refusal.js';
+import type { HttpClient } from './http-client.js';
 import { outboundUrlRefusal } from './outbound-url-refusal.js';
-import { publicAddressLookup } from './public-address-lookup.js';
 
 export interface FetchImageOptions {
   /**
@@ -33,12 +34,8 @@ export interface FetchedImage {
 
 let publicHttpClient: HttpClient | undefined;
 
-/** No proxy: a proxy would resolve the host itself, past the address check. */
 function publicClient(): HttpClient {
-  publicHttpClient ??= createHttpClient({
-    proxy: false,
-    connect: { lookup: publicAddressLookup },
-  });
+  publicHttpClient ??= createPublicHttpClient();
   return publicHttpClient;
 }
 
@@ -166,13 +163,7 @@ async function download(
   const url = URL.canParse(address) ? new URL(address) : undefined;
   if (url === undefined) throw invalid('the image URL is not a valid URL');
   const refusal = outboundUrlRefusal(url, allowPrivate);
-  if (refusal?.reason === 'scheme')
-    throw invalid(`the image URL must use ${refusal.allowed}, not ${refusal.scheme}`);
-  if (refusal?.reason === 'private') {
-    throw invalid(
-      `the image URL points to ${refusal.hostname}, which is not a public address`,
-    );
-  }
+  if (refusal !== undefined) throw invalid(describeRefusal(refusal, 'the image URL'));
   const http = options.http ?? (allowPrivate ? defaultHttpClient() : publicClient());
   try {
     const response = await http.request({

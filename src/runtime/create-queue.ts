@@ -50,7 +50,6 @@ export function createQueue(runtime: Runtime): Queue {
       slots:
         settings.get(provider.id)?.settings.slots ??
         defaultSlots[provider.type] ??
-        defaultSlots[provider.id] ??
         apiSlots,
       ...(isPayloadExecutor(provider)
         ? { ping: (signal: AbortSignal) => provider.ping(signal) }

@@ -1,12 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPublicHttpClient } from '../../http/create-public-http-client.js';
 import { createHttpClient } from '../../http/http-client.js';
-import {
-  createPublicHttpClient,
-  downloadOutputFile,
-  type OutputDownload,
-} from './download-output-file.js';
+import { downloadOutputFile, type OutputDownload } from './download-output-file.js';
 
 const upstream = { id: 'replicate', describe: () => 'replicate "replicate"' };
 const limit = 20 * 1024 * 1024;

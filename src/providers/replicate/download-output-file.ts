@@ -1,9 +1,8 @@
 import { GenRelayError, UpstreamError } from '../../core/errors.js';
 import { concatBytes } from '../../http/concat-bytes.js';
 import { ensureOk, type UpstreamContext } from '../../http/error-from-response.js';
-import { createHttpClient, type HttpClient } from '../../http/http-client.js';
+import type { HttpClient } from '../../http/http-client.js';
 import { outboundUrlRefusal } from '../../http/outbound-url-refusal.js';
-import { publicAddressLookup } from '../../http/public-address-lookup.js';
 import type { UpstreamName } from '../upstream-json.js';
 
 /** Replicate's images are a few MiB; a larger file is not held in memory. */
@@ -18,14 +17,6 @@ export interface OutputDownload {
   headers: Record<string, string>;
   signal: AbortSignal;
   context: UpstreamContext;
-}
-
-/**
- * A client that refuses private addresses when it connects. No proxy: a proxy would
- * resolve the host itself, past the address check.
- */
-export function createPublicHttpClient(): HttpClient {
-  return createHttpClient({ proxy: false, connect: { lookup: publicAddressLookup } });
 }
 
 /**

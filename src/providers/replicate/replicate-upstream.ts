@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import type { Logger } from '../../core/logger.js';
+import { createPublicHttpClient } from '../../http/create-public-http-client.js';
 import { ensureOk } from '../../http/error-from-response.js';
 import type { HttpClient, HttpResponse } from '../../http/http-client.js';
 import { validateUpstream } from '../upstream-json.js';
-import { createPublicHttpClient, downloadOutputFile } from './download-output-file.js';
+import { downloadOutputFile } from './download-output-file.js';
 import type { PredictionTarget } from './prediction-target.js';
 import { type Prediction, predictionSchema } from './replicate-api.js';
 import { errorFromCreate } from './replicate-error.js';
