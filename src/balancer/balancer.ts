@@ -1,5 +1,6 @@
 import { InvalidRequestError, NotFoundError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { StreamPart } from '../core/stream-part.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { DurationStats } from './duration-stats.js';
 import {
@@ -169,6 +170,14 @@ export class Balancer {
       void dispatcher.wake(stored.lane);
     }
     return { job: stored, created, estimate };
+  }
+
+  /** See Dispatcher.startUnstored: a request that names no user, run at once when it may. */
+  startUnstored(
+    job: Job,
+    signal: AbortSignal,
+  ): Promise<AsyncIterable<StreamPart> | undefined> {
+    return this.parts.dispatcher.startUnstored(job, signal);
   }
 
   /** Where a queued job stands and when it should start; undefined once it left the queue. */

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { countedLane, type TestLane } from '../../test/support/counted-lane.js';
 import { InvalidRequestError, UpstreamError } from '../core/errors.js';
 import type { StreamPart } from '../core/stream-part.js';
@@ -473,5 +473,63 @@ describe('Dispatcher when a lane cannot be looked up', () => {
       .poll(async () => (await store.get(job.id))?.state, { timeout: 5000 })
       .toBe('succeeded');
     expect((await store.get(job.id))?.attempts).toBe(1);
+  });
+
+  it('runs an unstored job at once within the attempt bound, counted as running', async () => {
+    let release: (() => void) | undefined;
+    await setUp(
+      {
+        slots: 1,
+        async *run(_job, signal) {
+          yield { type: 'text', delta: 'a' };
+          await new Promise<void>((resolve) => {
+            release = resolve;
+            signal.addEventListener('abort', () => resolve());
+          });
+          signal.throwIfAborted();
+          yield { type: 'text', delta: 'b' };
+        },
+      },
+      { attemptTimeoutMs: 300 },
+    );
+    const unstored = (id: string): Job => ({
+      ...newJob('', { prompt: 'x' }),
+      id,
+      state: 'running',
+      attempts: 1,
+      createdAt: Date.now(),
+    });
+    // Finishes: its parts reach the caller.
+    const first = await dispatcher.startUnstored(
+      unstored('one'),
+      AbortSignal.timeout(5000),
+    );
+    if (first === undefined) throw new Error('the lane was free');
+    const parts: string[] = [];
+    const reading = (async () => {
+      for await (const part of first) if (part.type === 'text') parts.push(part.delta);
+    })();
+    await vi.waitFor(() => expect(dispatcher.runningIn('gpu')).toHaveLength(1));
+    // Its slot is taken: another waits its turn.
+    expect(
+      await dispatcher.startUnstored(unstored('two'), AbortSignal.timeout(5000)),
+    ).toBeUndefined();
+    release?.();
+    await reading;
+    expect(parts).toEqual(['a', 'b']);
+    expect(dispatcher.runningIn('gpu')).toHaveLength(0);
+    // Never finishes: the attempt bound ends it, as it would a stored job.
+    const stuck = await dispatcher.startUnstored(
+      unstored('three'),
+      AbortSignal.timeout(5000),
+    );
+    if (stuck === undefined) throw new Error('the lane was free');
+    await expect(
+      (async () => {
+        for await (const _part of stuck) {
+          // until it is cut off
+        }
+      })(),
+    ).rejects.toMatchObject({ code: 'timeout' });
   });
 });

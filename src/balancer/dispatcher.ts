@@ -319,12 +319,7 @@ export class Dispatcher {
       const recorded = await store.complete(job.id, worker, result);
       // Not recorded: canceled meanwhile, or the lease passed to another process.
       if (recorded) {
-        // Chat is measured in tokens, known only now (about four characters each).
-        const work =
-          job.kind === 'chat'
-            ? (tokens ?? Math.ceil((text?.length ?? 0) / 4))
-            : (job.work ?? 1);
-        durations.record(job.lane, Math.max(work, 1), Date.now() - startedAt);
+        this.learn(job, startedAt, text, tokens);
         this.finish(job, 'succeeded');
       }
     } catch (thrown) {
@@ -333,6 +328,84 @@ export class Dispatcher {
       clearTimeout(timer);
       this.running.delete(job.id);
     }
+  }
+
+  /**
+   * Runs a job that is not stored (a request that names no user, started at once) when
+   * its lane has a free slot and nothing queued: the scheduler would start it first anyway.
+   * Bounded by the attempt timeout like any job, counted among the lane's running jobs for
+   * ETAs, and its duration learned; its parts go to the caller, not to the job's events.
+   * Undefined when it has to wait its turn.
+   */
+  async startUnstored(
+    job: Job,
+    signal: AbortSignal,
+  ): Promise<AsyncIterable<StreamPart> | undefined> {
+    const executor = this.options.lane(job.lane);
+    if (executor === undefined || this.stopped) return undefined;
+    const { premium, general } = await this.options.store.queuedWork(job.lane);
+    if (premium.count + general.count > 0) return undefined;
+    const slot = await executor.acquire();
+    if (slot === undefined) return undefined;
+    return this.runUnstored(job, executor, slot, signal);
+  }
+
+  private async *runUnstored(
+    job: Job,
+    executor: LaneExecutor,
+    slot: Slot,
+    signal: AbortSignal,
+  ): AsyncGenerator<StreamPart> {
+    const controller = new AbortController();
+    const timeoutMs = this.options.attemptTimeoutMs(job);
+    const timer = setTimeout(
+      () =>
+        controller.abort(new TimeoutError(`The job took longer than ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const left = () => controller.abort(signal.reason);
+    if (signal.aborted) left();
+    else signal.addEventListener('abort', left, { once: true });
+    const startedAt = Date.now();
+    const expectedMs = this.options.durations.estimate(
+      job.lane,
+      job.kind === 'chat' ? undefined : job.work,
+    );
+    this.running.set(job.id, { job, startedAt, expectedMs, controller });
+    let text: string | undefined;
+    let tokens: number | undefined;
+    try {
+      for await (const part of executor.run(job, slot, controller.signal)) {
+        if (part.type === 'text') text = (text ?? '') + part.delta;
+        if (part.type === 'usage') tokens = part.completionTokens;
+        yield part;
+      }
+      this.learn(job, startedAt, text, tokens);
+    } catch (thrown) {
+      // The bound ran out (or the process stops): say so, not the abort it caused.
+      throw signal.aborted ? thrown : (controller.signal.reason ?? thrown);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', left);
+      this.running.delete(job.id);
+      // Not quiet: jobs may wait for this slot, and no dispatcher run looks again for them.
+      slot.release();
+    }
+  }
+
+  /** Learns how long a job that succeeded took, for its size. */
+  private learn(
+    job: Job,
+    startedAt: number,
+    text: string | undefined,
+    tokens: number | undefined,
+  ): void {
+    // Chat is measured in tokens, known only now (about four characters each).
+    const work =
+      job.kind === 'chat'
+        ? (tokens ?? Math.ceil((text?.length ?? 0) / 4))
+        : (job.work ?? 1);
+    this.options.durations.record(job.lane, Math.max(work, 1), Date.now() - startedAt);
   }
 
   private async failed(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JobSubmission } from '../balancer/balancer.js';
-import { anonymousUser, type Job } from '../balancer/job.js';
+import { anonymousUser } from '../balancer/job.js';
 import { jobWork } from '../balancer/job-work.js';
 import { laneName } from '../balancer/lane-name.js';
 import { CanceledError, errorFromCode, UpstreamError } from '../core/errors.js';
@@ -60,7 +60,16 @@ export async function* queuedGeneration(
   };
   const { balancer } = dependencies;
   if (owner.userId === anonymousUser) {
-    const atOnce = await startAtOnce(dependencies, submission, signal);
+    const atOnce = await balancer.startUnstored(
+      {
+        ...submission,
+        id: randomUUID(),
+        state: 'running',
+        attempts: 1,
+        createdAt: Date.now(),
+      },
+      signal,
+    );
     if (atOnce !== undefined) {
       yield* atOnce;
       return;
@@ -112,39 +121,4 @@ function moderationPayload(request: GenerationRequest): unknown {
   return request.kind === 'chat'
     ? { messages: request.messages }
     : { prompt: request.prompt ?? '' };
-}
-
-/**
- * Runs a request that names no user at once, without storing it, when its lane has a free
- * slot and nothing queued: the scheduler would start it first anyway, and a request that
- * lives only as long as its HTTP connection gains nothing from being kept. Undefined when
- * it has to wait its turn.
- */
-async function startAtOnce(
-  dependencies: ServerDependencies,
-  submission: JobSubmission,
-  signal: AbortSignal,
-): Promise<AsyncIterable<StreamPart> | undefined> {
-  const lane = dependencies.lanes.lane(submission.lane);
-  if (lane === undefined) return undefined;
-  const { premium, general } = await dependencies.balancer.store.queuedWork(
-    submission.lane,
-  );
-  if (premium.count + general.count > 0) return undefined;
-  const slot = await lane.acquire();
-  if (slot === undefined) return undefined;
-  const job: Job = {
-    ...submission,
-    id: randomUUID(),
-    state: 'running',
-    attempts: 1,
-    createdAt: Date.now(),
-  };
-  return (async function* () {
-    try {
-      yield* lane.run(job, slot, signal);
-    } finally {
-      slot.release();
-    }
-  })();
 }
