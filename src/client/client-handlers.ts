@@ -28,14 +28,13 @@ export interface HandlerSignatures {
 
 type HandlerName = keyof HandlerSignatures;
 
-const handlerOf: Record<JobUpdate['status'], HandlerName> = {
+const handlerOf: Record<Exclude<JobUpdate, ErrorUpdate>['status'], HandlerName> = {
   queued: 'queued',
   generating: 'generating',
   progress: 'progress',
   preview: 'preview',
   text: 'text',
   ok: 'done',
-  error: 'error',
   canceled: 'canceled',
 };
 
@@ -72,12 +71,8 @@ export class ClientHandlers {
     }
   }
 
-  /** An update to the handlers of its status. */
-  emitUpdate(update: JobUpdate, error: GeneratorError | undefined): void {
-    if (update.status === 'error') {
-      this.emit('error', error as GeneratorError, update);
-      return;
-    }
+  /** An update to the handlers of its status (an `error` goes to `emit`, with its error). */
+  emitUpdate(update: Exclude<JobUpdate, ErrorUpdate>): void {
     const name = handlerOf[update.status];
     (this.emit as (name: HandlerName, update: JobUpdate) => void)(name, update);
   }

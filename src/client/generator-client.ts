@@ -6,15 +6,12 @@ import type {
   Mix2ImgParams,
   Text2ImgParams,
 } from './generation-params.js';
-import {
-  finalUpdateError,
-  GeneratorError,
-  type GeneratorErrorCode,
-} from './generator-error.js';
+import { finalUpdateError, GeneratorError } from './generator-error.js';
 import { isFinalUpdate } from './job-update.js';
 import { newRequestId } from './new-request-id.js';
 import type { ReconnectSettings } from './reconnect-delay.js';
 import { ReconnectingSocket } from './reconnecting-socket.js';
+import { SendLine } from './send-line.js';
 import { TextSoFar } from './text-so-far.js';
 import { toJobUpdate } from './to-job-update.js';
 import { toWireRequest } from './to-wire-request.js';
@@ -40,6 +37,12 @@ export interface GeneratorClientOptions {
    * connection attempt waits to be ready before it is dropped and tried again. Default 30 s.
    */
   requestTimeoutMs?: number;
+  /**
+   * Requests sent on the connection and not yet answered, at most (the server admits
+   * `websocket.maxPendingRequests` at once, default 64); the rest wait their turn, within
+   * `requestTimeoutMs`. Default 32.
+   */
+  maxPendingRequests?: number;
 }
 
 /**
@@ -47,6 +50,9 @@ export interface GeneratorClientOptions {
  * reported twice and a cancel of a finished job needs no answer.
  */
 const rememberedFinals = 1000;
+
+/** The wait before a request the server turned away is sent again, when none is pending. */
+const rateLimitedRetryMs = 100;
 
 /**
  * The genrelay websocket API for a service: Devoid's GeneratorClient, with request ids,
@@ -58,6 +64,7 @@ const rememberedFinals = 1000;
 export class GeneratorClient {
   private readonly url: string;
   private readonly requestTimeoutMs: number;
+  private readonly maxPendingRequests: number;
   private readonly handlers = new ClientHandlers();
   private readonly connection: ReconnectingSocket;
   /** Unfinished jobs by request id, and by object id once known. */
@@ -68,6 +75,17 @@ export class GeneratorClient {
   private readonly readyWaiters = new WaiterSet();
   /** Cancels waiting for their job's final response, by object id. */
   private readonly cancels = new Map<string, WaiterSet>();
+  /** Requests waiting to be sent: for the connection, or for answers to those sent. */
+  private readonly line = new SendLine<TrackedJob>();
+  /**
+   * Requests sent on this connection and not answered yet, each with how many were
+   * unanswered when it was sent.
+   */
+  private readonly unanswered = new Map<TrackedJob, number>();
+  /** The most unanswered requests on this connection: lowered when the server says so. */
+  private window: number;
+  /** Holds the line after a request was turned away while no other was pending. */
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped: GeneratorError | undefined;
 
   constructor(options: GeneratorClientOptions) {
@@ -82,6 +100,15 @@ export class GeneratorClient {
     }
     this.url = websocketUrl(options.endpoint);
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.maxPendingRequests = options.maxPendingRequests ?? 32;
+    if (!Number.isInteger(this.maxPendingRequests) || this.maxPendingRequests < 1) {
+      throw new GeneratorError(
+        'invalid_request',
+        `maxPendingRequests must be a positive integer, not ${this.maxPendingRequests}`,
+        { param: 'maxPendingRequests' },
+      );
+    }
+    this.window = this.maxPendingRequests;
     this.connection = new ReconnectingSocket({
       url: this.url,
       WebSocket: WebSocketClass,
@@ -154,7 +181,7 @@ export class GeneratorClient {
       return;
     }
     // A job the server refused has nothing to cancel.
-    const objectId = job === undefined ? id : await job.accepted.catch(() => undefined);
+    const objectId = job === undefined ? id : await this.acceptedOf(job);
     if (objectId === undefined) return;
     await this.whenReady();
     // It may have ended meanwhile: its final response would not come again.
@@ -216,43 +243,111 @@ export class GeneratorClient {
     return job;
   }
 
-  /** Sends a job's request (or, once accepted, a subscribe) now, or waits for the connection. */
+  /**
+   * Sends a job's request (or, once accepted, a subscribe) now, or puts it in line for the
+   * connection or for answers to the requests before it, within `requestTimeoutMs`.
+   */
   private dispatch(job: TrackedJob): void {
     if (job.final || job.sent) return;
-    if (!this.connection.ready) {
-      job.waitTimer ??= setTimeout(
-        () => this.fail(job, this.notConnected('the request was not sent')),
-        this.requestTimeoutMs,
-      );
+    if (job.objectId !== undefined && this.connection.ready) {
+      this.send(job);
       return;
     }
+    // A subscribe waits only for the connection: the server bounds requests, not these.
+    if (job.objectId === undefined) this.line.add(job);
+    this.waitToSend(job);
+    this.sendWaiting();
+  }
+
+  private waitToSend(job: TrackedJob): void {
+    if (job.waitTimer !== undefined) return;
+    job.waitingSince ??= Date.now();
+    const left = job.waitingSince + this.requestTimeoutMs - Date.now();
+    job.waitTimer = setTimeout(() => {
+      const error = this.connection.ready
+        ? new GeneratorError(
+            'timeout',
+            `Not sent within ${this.requestTimeoutMs} ms: the server took no more requests of this connection (${this.unanswered.size} sent before it are unanswered)`,
+            { requestId: job.requestId },
+          )
+        : this.notConnected('the request was not sent');
+      this.fail(job, error);
+    }, left);
+  }
+
+  /** Sends requests from the line while the server is to admit them. */
+  private sendWaiting(): void {
+    if (!this.connection.ready || this.retryTimer !== undefined) return;
+    while (this.unanswered.size < this.window) {
+      const job = this.line.shift();
+      if (job === undefined) return;
+      this.send(job);
+    }
+  }
+
+  private send(job: TrackedJob): void {
     clearTimeout(job.waitTimer);
     job.waitTimer = undefined;
     job.sent = true;
     job.everSent = true;
-    this.connection.send(
-      job.objectId === undefined
-        ? job.request
-        : {
-            message_type: 'subscribe',
-            object_id: job.objectId,
-            response_format: job.request.settings.response_format,
-          },
-    );
+    if (job.objectId === undefined) {
+      this.unanswered.set(job, this.unanswered.size);
+      this.connection.send(job.request);
+      return;
+    }
+    this.connection.send({
+      message_type: 'subscribe',
+      object_id: job.objectId,
+      response_format: job.request.settings.response_format,
+    });
+  }
+
+  /** The job's request was answered (or needs none now): the next may go. */
+  private answered(job: TrackedJob): void {
+    job.waitingSince = undefined;
+    if (this.unanswered.delete(job)) this.sendWaiting();
+  }
+
+  /**
+   * Puts a request the server turned away back in line. It is sent again when another
+   * answer comes, or after a short wait when none is pending, never at once: the server
+   * would only turn it away again.
+   */
+  private sendLater(job: TrackedJob): void {
+    // The server refused it with at most this many pending: send no more at once.
+    const before = this.unanswered.get(job) ?? 0;
+    this.window = Math.max(1, Math.min(this.window, before));
+    this.unanswered.delete(job);
+    job.sent = false;
+    this.line.add(job);
+    this.waitToSend(job);
+    if (this.unanswered.size > 0) return;
+    this.retryTimer ??= setTimeout(() => {
+      this.retryTimer = undefined;
+      this.sendWaiting();
+    }, rateLimitedRetryMs);
   }
 
   private onLost(error: GeneratorError): void {
     this.handlers.emit('connectionError', error);
+    this.unanswered.clear();
+    this.line.clear();
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     // Each unfinished job is sent again (or resubscribed) once connected, within a bound.
     for (const job of this.jobs.values()) {
       job.sent = false;
+      job.waitingSince = undefined;
       this.dispatch(job);
     }
   }
 
   private onReady(): void {
     this.readyWaiters.resolveAll();
-    for (const job of this.jobs.values()) this.dispatch(job);
+    this.window = this.maxPendingRequests;
+    for (const job of this.jobs.values())
+      if (job.objectId !== undefined) this.dispatch(job);
+    this.sendWaiting();
   }
 
   private onResponse(response: WireResponse): void {
@@ -266,12 +361,17 @@ export class GeneratorClient {
     if (final && job === undefined && this.finished.has(update.objectId)) return;
     if (job !== undefined && job.objectId === undefined)
       this.objectIds.set(update.objectId, job);
-    job?.update(update);
     const requestId = job?.requestId ?? update.requestId ?? undefined;
-    this.handlers.emitUpdate(
-      update,
-      update.status === 'error' ? finalUpdateError(update, requestId) : undefined,
-    );
+    if (update.status === 'error' || update.status === 'canceled') {
+      const error = finalUpdateError(update, requestId);
+      job?.updateFailed(update, error);
+      if (update.status === 'error') this.handlers.emit('error', error, update);
+      else this.handlers.emitUpdate(update);
+    } else {
+      job?.update(update);
+      this.handlers.emitUpdate(update);
+    }
+    if (job !== undefined) this.answered(job);
     if (!final) return;
     if (job !== undefined) this.forget(job);
     this.remember(update.objectId);
@@ -281,18 +381,23 @@ export class GeneratorClient {
   }
 
   private onErrorReply(reply: WireError): void {
-    const error = new GeneratorError(
-      reply.error.code as GeneratorErrorCode,
-      reply.error.message,
-      {
-        param: reply.error.param,
-        requestId: reply.request_id,
-        objectId: reply.object_id,
-      },
-    );
+    const error = new GeneratorError(reply.error.code, reply.error.message, {
+      param: reply.error.param,
+      requestId: reply.request_id,
+      objectId: reply.object_id,
+    });
     const job =
       (reply.request_id === undefined ? undefined : this.jobs.get(reply.request_id)) ??
       (reply.object_id === undefined ? undefined : this.objectIds.get(reply.object_id));
+    // Turned away for now, not refused: the server admits so many requests at once.
+    if (
+      job?.objectId === undefined &&
+      job?.sent === true &&
+      error.code === 'rate_limited'
+    ) {
+      this.sendLater(job);
+      return;
+    }
     const cancels =
       reply.object_id === undefined ? undefined : this.cancels.get(reply.object_id);
     if (cancels !== undefined && reply.object_id !== undefined) {
@@ -314,6 +419,8 @@ export class GeneratorClient {
 
   private forget(job: TrackedJob): void {
     this.jobs.delete(job.requestId);
+    this.line.delete(job);
+    this.answered(job);
     if (job.objectId === undefined) return;
     this.objectIds.delete(job.objectId);
     this.texts.forget(job.objectId);
@@ -329,23 +436,46 @@ export class GeneratorClient {
 
   /** Settles when the job's final response comes; bounded by `requestTimeoutMs`. */
   private finalOf(objectId: string): Promise<void> {
-    let waiters = this.cancels.get(objectId);
-    if (waiters === undefined) {
-      waiters = new WaiterSet();
-      this.cancels.set(objectId, waiters);
-    }
+    const waiters = this.cancels.get(objectId) ?? new WaiterSet();
+    this.cancels.set(objectId, waiters);
     const ms = this.requestTimeoutMs;
-    return waiters.wait(
-      ms,
-      () =>
-        new GeneratorError(
-          'timeout',
-          `No final state for job ${objectId} within ${ms} ms`,
-          {
-            objectId,
-          },
-        ),
-    );
+    return waiters.wait(ms, () => {
+      // The last cancel of the job gave up: nothing waits for its final response now.
+      if (waiters.size === 0 && this.cancels.get(objectId) === waiters)
+        this.cancels.delete(objectId);
+      return new GeneratorError(
+        'timeout',
+        `No final state for job ${objectId} within ${ms} ms`,
+        { objectId },
+      );
+    });
+  }
+
+  /**
+   * The job's object id once the server took it; undefined when it refused it. Bounded by
+   * `requestTimeoutMs`: a request the server never answers holds no cancel for good.
+   */
+  private async acceptedOf(job: TrackedJob): Promise<string | undefined> {
+    const ms = this.requestTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new GeneratorError(
+              'timeout',
+              `Request ${job.requestId} not answered within ${ms} ms; not canceled`,
+              { requestId: job.requestId },
+            ),
+          ),
+        ms,
+      );
+    });
+    try {
+      return await Promise.race([job.accepted.catch(() => undefined), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private whenReady(): Promise<void> {
@@ -363,6 +493,8 @@ export class GeneratorClient {
     this.readyWaiters.rejectAll(error);
     for (const waiters of this.cancels.values()) waiters.rejectAll(error);
     this.cancels.clear();
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     for (const job of [...this.jobs.values()]) this.fail(job, error);
     this.texts.clear();
     void this.connection.close();

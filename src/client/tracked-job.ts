@@ -1,5 +1,5 @@
-import { finalUpdateError, type GeneratorError } from './generator-error.js';
-import { isFinalUpdate, type JobResult, type JobUpdate } from './job-update.js';
+import type { GeneratorError } from './generator-error.js';
+import type { CanceledUpdate, ErrorUpdate, JobResult, JobUpdate } from './job-update.js';
 import { UpdateStream } from './update-stream.js';
 import type { WireRequest } from './wire-messages.js';
 
@@ -13,7 +13,13 @@ export interface GenerationJob {
   readonly accepted: Promise<string>;
   /** The result of `ok`; rejects with a GeneratorError on `error`, `canceled` or refusal. */
   readonly result: Promise<JobResult>;
-  /** Every update of the job, the final one last; throws when the job was refused. */
+  /**
+   * The job's updates, the final one last; throws when the job was refused. Each reading
+   * starts from the beginning of what is kept: every update but a place in the queue, step
+   * or preview that a newer one replaced (a reader that already read it still hears the
+   * newer one), so a late reader misses no state and no piece of a chat answer, and a long
+   * answer costs memory in proportion to its length.
+   */
   readonly events: AsyncIterable<JobUpdate>;
 }
 
@@ -40,11 +46,13 @@ export class TrackedJob implements GenerationJob {
   sent = false;
   /** Sent on any connection: the server may hold it even if no answer came. */
   everSent = false;
-  /** Bounds the wait for a connection to send on. */
+  /** Bounds the wait for a connection, or for a turn, to send on. */
   waitTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When that wait began: a request the server turned away waits on from there. */
+  waitingSince: number | undefined;
   readonly accepted: Promise<string>;
   readonly result: Promise<JobResult>;
-  private readonly stream = new UpdateStream<JobUpdate>();
+  private readonly stream = new UpdateStream();
   private readonly settleAccepted: Settle<string>;
   private readonly settleResult: Settle<JobResult>;
 
@@ -64,20 +72,18 @@ export class TrackedJob implements GenerationJob {
     return this.stream;
   }
 
-  /** Applies a response; the final one settles the job. */
-  update(update: JobUpdate): void {
-    if (this.final) return;
-    if (this.objectId === undefined) {
-      this.objectId = update.objectId;
-      this.settleAccepted.resolve(update.objectId);
-    }
-    this.stream.push(update);
-    if (!isFinalUpdate(update)) return;
-    this.final = true;
-    clearTimeout(this.waitTimer);
-    this.stream.end();
-    if (update.status === 'ok') this.settleResult.resolve(update.result);
-    else this.settleResult.reject(finalUpdateError(update, this.requestId));
+  /** Applies a response that leaves the job running, or its final `ok`. */
+  update(update: Exclude<JobUpdate, ErrorUpdate | CanceledUpdate>): void {
+    if (!this.apply(update) || update.status !== 'ok') return;
+    this.end();
+    this.settleResult.resolve(update.result);
+  }
+
+  /** Applies a final `error` or `canceled`; `error` is what it means (finalUpdateError). */
+  updateFailed(update: ErrorUpdate | CanceledUpdate, error: GeneratorError): void {
+    if (!this.apply(update)) return;
+    this.end();
+    this.settleResult.reject(error);
   }
 
   /** Ends the job with an error no response carried (refused, not sent, client closed). */
@@ -88,5 +94,22 @@ export class TrackedJob implements GenerationJob {
     this.settleAccepted.reject(error);
     this.settleResult.reject(error);
     this.stream.fail(error);
+  }
+
+  /** Records an update for the job's readers; false once the job has ended. */
+  private apply(update: JobUpdate): boolean {
+    if (this.final) return false;
+    if (this.objectId === undefined) {
+      this.objectId = update.objectId;
+      this.settleAccepted.resolve(update.objectId);
+    }
+    this.stream.push(update);
+    return true;
+  }
+
+  private end(): void {
+    this.final = true;
+    clearTimeout(this.waitTimer);
+    this.stream.end();
   }
 }

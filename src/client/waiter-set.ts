@@ -9,6 +9,11 @@ interface Waiter {
 export class WaiterSet {
   private readonly waiters = new Set<Waiter>();
 
+  /** Callers still waiting. */
+  get size(): number {
+    return this.waiters.size;
+  }
+
   /** Settles when told, or rejects with `timedOut()` after `timeoutMs`. */
   wait(timeoutMs: number, timedOut: () => GeneratorError): Promise<void> {
     return new Promise<void>((resolve, reject) => {

@@ -4,6 +4,8 @@
  * the one layer both may import. `docs/websocket-api.md` describes each message.
  */
 
+import type { ErrorCode } from './errors.js';
+
 export type GenType = 'text2img' | 'img2img' | 'mix2img' | 'chat';
 
 export interface WireServiceInfo {
@@ -104,7 +106,7 @@ export interface WireError {
     chat_id?: string | null;
     message_id?: string | null;
   };
-  error: { code: string; message: string; param?: string };
+  error: { code: ErrorCode; message: string; param?: string };
 }
 
 /** Sent once authenticated (and again for a repeated `auth`). */
