@@ -65,10 +65,6 @@ export class InstancePool {
     this.logger = options.logger ?? silentLogger;
   }
 
-  has(id: string): boolean {
-    return this.instances.has(id);
-  }
-
   /**
    * A slot on the least loaded healthy instance of `ids` (`ordered`: the first with a free
    * slot, for routes whose order is a preference), or undefined when none is free.

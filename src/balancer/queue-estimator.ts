@@ -67,7 +67,6 @@ export class QueueEstimator {
       .sort((a, b) => a - b)
       .slice(0, slots);
     const freeAt = [...new Array<number>(slots - remaining.length).fill(0), ...remaining];
-    freeAt.sort((a, b) => a - b);
     // Jobs ahead take the slots in turn as they free.
     const etaMs =
       (freeAt[position % slots] ?? 0) + Math.floor(position / slots) * aheadMs;
