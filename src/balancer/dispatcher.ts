@@ -269,8 +269,12 @@ export class Dispatcher {
     }
   }
 
-  private async run(job: Job, executor: LaneExecutor, slot: Slot): Promise<void> {
-    const { events, store, storage, worker, durations } = this.options;
+  /**
+   * Starts an attempt's clock: its controller (aborted when the attempt's bound runs out,
+   * on cancel and on stop), and the job counted among the lane's running ones for ETAs
+   * until `end`.
+   */
+  private beginAttempt(job: Job) {
     const controller = new AbortController();
     const timeoutMs = this.options.attemptTimeoutMs(job);
     const timer = setTimeout(
@@ -279,11 +283,21 @@ export class Dispatcher {
       timeoutMs,
     );
     const startedAt = Date.now();
-    const expectedMs = durations.estimate(
+    const expectedMs = this.options.durations.estimate(
       job.lane,
       job.kind === 'chat' ? undefined : job.work,
     );
     this.running.set(job.id, { job, startedAt, expectedMs, controller });
+    const end = () => {
+      clearTimeout(timer);
+      this.running.delete(job.id);
+    };
+    return { controller, startedAt, end };
+  }
+
+  private async run(job: Job, executor: LaneExecutor, slot: Slot): Promise<void> {
+    const { events, store, storage, worker } = this.options;
+    const { controller, startedAt, end } = this.beginAttempt(job);
     events.publish(job.id, {
       type: 'state',
       state: 'running',
@@ -325,8 +339,7 @@ export class Dispatcher {
     } catch (thrown) {
       await this.failed(job, executor, slot.instance, controller.signal.reason ?? thrown);
     } finally {
-      clearTimeout(timer);
-      this.running.delete(job.id);
+      end();
     }
   }
 
@@ -356,22 +369,10 @@ export class Dispatcher {
     slot: Slot,
     signal: AbortSignal,
   ): AsyncGenerator<StreamPart> {
-    const controller = new AbortController();
-    const timeoutMs = this.options.attemptTimeoutMs(job);
-    const timer = setTimeout(
-      () =>
-        controller.abort(new TimeoutError(`The job took longer than ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    const { controller, startedAt, end } = this.beginAttempt(job);
     const left = () => controller.abort(signal.reason);
     if (signal.aborted) left();
     else signal.addEventListener('abort', left, { once: true });
-    const startedAt = Date.now();
-    const expectedMs = this.options.durations.estimate(
-      job.lane,
-      job.kind === 'chat' ? undefined : job.work,
-    );
-    this.running.set(job.id, { job, startedAt, expectedMs, controller });
     let text: string | undefined;
     let tokens: number | undefined;
     try {
@@ -385,9 +386,8 @@ export class Dispatcher {
       // The bound ran out (or the process stops): say so, not the abort it caused.
       throw signal.aborted ? thrown : (controller.signal.reason ?? thrown);
     } finally {
-      clearTimeout(timer);
+      end();
       signal.removeEventListener('abort', left);
-      this.running.delete(job.id);
       // Not quiet: jobs may wait for this slot, and no dispatcher run looks again for them.
       slot.release();
     }
