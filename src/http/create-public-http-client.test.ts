@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../core/errors.js';
 import { createPublicHttpClient } from './create-public-http-client.js';
 
+// The client's connections go through publicAddressLookup (tested on its own beside it).
 describe('createPublicHttpClient', () => {
   let server: Server;
   let port: number;
